@@ -1,0 +1,37 @@
+# Strata: `make run` and `make test` work on a fresh Debian 12 machine (as root): each installs
+# what is missing (scripts/setup.sh), configures, builds and then runs.
+BUILD_DIR ?= build
+JOBS ?= 2
+ARGS ?=
+# CI and `make test` run every test; `make test-fast` leaves out those labelled slow.
+CTEST_ARGS ?=
+
+.PHONY: setup configure build run test test-fast bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	@$(MAKE) --no-print-directory setup
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: setup configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	./$(BUILD_DIR)/strata $(ARGS)
+
+test: build
+	@bash scripts/run_tests.sh $(BUILD_DIR) $(JOBS) $(CTEST_ARGS)
+
+test-fast: build
+	@bash scripts/run_tests.sh $(BUILD_DIR) $(JOBS) -LE slow $(CTEST_ARGS)
+
+bench: setup configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
+	@bash scripts/run_benchmarks.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,166 @@
+#include "labels/labels.h"
+
+#include <algorithm>
+
+#include "util/strings.h"
+#include "util/check.h"
+#include "util/coding.h"
+#include "xxhash.h"
+
+namespace strata::labels {
+namespace {
+
+// Go's strconv.Quote for the characters label values actually contain; non-ASCII UTF-8 passes
+// through unchanged, as Go prints printable runes as they are.
+void AppendQuoted(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\t': out->append("\\t"); break;
+      case '\r': out->append("\\r"); break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          static const char kHex[] = "0123456789abcdef";
+          out->append("\\x");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 0xf]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+void Labels::Iterator::Load() {
+  if (p_ >= end_) {
+    p_ = end_;
+    return;
+  }
+  // The encoding is produced by Append only, so it is well formed.
+  uint64_t n = 0;
+  const char* q = p_ + DecodeUvarint(p_, end_, &n);
+  cur_.name = std::string_view(q, n);
+  q += n;
+  q += DecodeUvarint(q, end_, &n);
+  cur_.value = std::string_view(q, n);
+  next_ = q + n;
+}
+
+Labels::Labels(std::initializer_list<std::pair<std::string_view, std::string_view>> pairs) {
+  std::vector<Label> v;
+  v.reserve(pairs.size());
+  for (const auto& [n, val] : pairs) v.push_back(Label{n, val});
+  *this = FromUnsorted(std::move(v));
+}
+
+Labels Labels::FromSorted(const std::vector<Label>& sorted) {
+  Labels l;
+  size_t total = 0;
+  for (const Label& x : sorted) total += x.name.size() + x.value.size() + 4;
+  l.data_.reserve(total);
+  for (const Label& x : sorted) {
+    DCHECK(&x == &sorted.front() || (&x)[-1].name < x.name);
+    if (!x.value.empty()) l.Append(x.name, x.value);
+  }
+  return l;
+}
+
+Labels Labels::FromUnsorted(std::vector<Label> labels) {
+  std::sort(labels.begin(), labels.end(),
+            [](const Label& a, const Label& b) { return a.name < b.name; });
+  return FromSorted(labels);
+}
+
+void Labels::Append(std::string_view name, std::string_view value) {
+  PutUvarintStr(&data_, name);
+  PutUvarintStr(&data_, value);
+}
+
+size_t Labels::size() const {
+  size_t n = 0;
+  for (auto it = begin(); it != end(); ++it) n++;
+  return n;
+}
+
+std::string_view Labels::Get(std::string_view name) const {
+  for (const Label& l : *this) {
+    if (l.name == name) return l.value;
+  }
+  return {};
+}
+
+bool Labels::Has(std::string_view name) const {
+  for (const Label& l : *this) {
+    if (l.name == name) return true;
+  }
+  return false;
+}
+
+uint64_t Labels::Hash() const { return XXH3_64bits(data_.data(), data_.size()); }
+
+std::string Labels::ToString() const {
+  std::string out = "{";
+  bool first = true;
+  for (const Label& l : *this) {
+    if (!first) out.append(", ");
+    first = false;
+    out.append(l.name);
+    out.push_back('=');
+    AppendQuoted(&out, l.value);
+  }
+  out.push_back('}');
+  return out;
+}
+
+Labels Labels::WithoutMetricName() const {
+  Labels out;
+  out.data_.reserve(data_.size());
+  for (const Label& l : *this) {
+    if (l.name != kMetricName) out.Append(l.name, l.value);
+  }
+  return out;
+}
+
+int Compare(const Labels& a, const Labels& b) {
+  auto ia = a.begin(), ib = b.begin();
+  for (; ia != a.end() && ib != b.end(); ++ia, ++ib) {
+    if (int c = ia->name.compare(ib->name); c != 0) return c;
+    if (int c = ia->value.compare(ib->value); c != 0) return c;
+  }
+  if (ia == a.end()) return ib == b.end() ? 0 : -1;
+  return 1;
+}
+
+void Builder::Reset(const Labels& base) {
+  labels_.clear();
+  for (const Label& l : base) labels_.emplace_back(l.name, l.value);
+}
+
+Builder& Builder::Set(std::string_view name, std::string_view value) {
+  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
+                             [](const auto& p, std::string_view n) { return p.first < n; });
+  if (value.empty()) {
+    if (it != labels_.end() && it->first == name) labels_.erase(it);
+  } else if (it != labels_.end() && it->first == name) {
+    it->second = value;
+  } else {
+    labels_.emplace(it, name, value);
+  }
+  return *this;
+}
+
+Builder& Builder::Del(std::string_view name) { return Set(name, ""); }
+
+Labels Builder::Build() const {
+  Labels l;
+  for (const auto& [n, v] : labels_) l.Append(n, v);
+  return l;
+}
+
+}  // namespace strata::labels

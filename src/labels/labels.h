@@ -1,0 +1,112 @@
+// Label sets: the identity of a series (Prometheus model/labels).
+//
+// A Labels value keeps all its names and values in ONE string, each as uvarint length + bytes,
+// sorted by name (the layout of Prometheus's "stringlabels" build). A series therefore costs one
+// allocation for its identity, and iteration hands out string_views into it.
+#ifndef STRATA_LABELS_LABELS_H_
+#define STRATA_LABELS_LABELS_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace strata::labels {
+
+inline constexpr std::string_view kMetricName = "__name__";
+
+struct Label {
+  std::string_view name;
+  std::string_view value;
+  friend bool operator==(const Label&, const Label&) = default;
+};
+
+class Labels {
+ public:
+  class Iterator {
+   public:
+    using value_type = Label;
+    using difference_type = std::ptrdiff_t;
+    Iterator() = default;
+    Iterator(const char* p, const char* end) : p_(p), end_(end) { Load(); }
+    const Label& operator*() const { return cur_; }
+    const Label* operator->() const { return &cur_; }
+    Iterator& operator++() {
+      p_ = next_;
+      Load();
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator t = *this;
+      ++*this;
+      return t;
+    }
+    bool operator==(const Iterator& o) const { return p_ == o.p_; }
+
+   private:
+    void Load();
+    const char* p_ = nullptr;
+    const char* end_ = nullptr;
+    const char* next_ = nullptr;
+    Label cur_;
+  };
+
+  Labels() = default;
+  // Sorts by name. REQUIRES: names are unique.
+  Labels(std::initializer_list<std::pair<std::string_view, std::string_view>> pairs);
+  // REQUIRES: `sorted` is sorted by name, names unique. Pairs with empty values are dropped.
+  static Labels FromSorted(const std::vector<Label>& sorted);
+  // Any order; sorts. REQUIRES: names unique. Empty values are dropped (Prometheus semantics).
+  static Labels FromUnsorted(std::vector<Label> labels);
+
+  Iterator begin() const { return Iterator(data_.data(), data_.data() + data_.size()); }
+  Iterator end() const { return Iterator(data_.data() + data_.size(), data_.data() + data_.size()); }
+  bool empty() const { return data_.empty(); }
+  size_t size() const;
+
+  // The value of `name`, or "" if absent.
+  std::string_view Get(std::string_view name) const;
+  bool Has(std::string_view name) const;
+  // 64-bit hash of names and values (xxhash3), stable within a process run and across runs.
+  uint64_t Hash() const;
+  // Prometheus's text form: {a="1", b="2"} with values escaped as Go's %q does.
+  std::string ToString() const;
+  // A copy without `__name__`.
+  Labels WithoutMetricName() const;
+
+  // The internal encoding; heap bytes are data().capacity().
+  const std::string& data() const { return data_; }
+  size_t bytes() const { return sizeof(Labels) + (data_.capacity() > 15 ? data_.capacity() : 0); }
+
+  friend bool operator==(const Labels& a, const Labels& b) { return a.data_ == b.data_; }
+  // Prometheus's order (prometheus-tsdb-formats.md §4.9): pair by pair, name then value;
+  // a prefix sorts first.
+  friend int Compare(const Labels& a, const Labels& b);
+  friend bool operator<(const Labels& a, const Labels& b) { return Compare(a, b) < 0; }
+
+ private:
+  friend class Builder;
+  void Append(std::string_view name, std::string_view value);
+  std::string data_;
+};
+
+// Builds a label set from a base by setting and deleting labels (Prometheus labels.Builder).
+class Builder {
+ public:
+  Builder() = default;
+  explicit Builder(const Labels& base) { Reset(base); }
+  void Reset(const Labels& base);
+  // Sets `name` to `value`; an empty value deletes the label.
+  Builder& Set(std::string_view name, std::string_view value);
+  Builder& Del(std::string_view name);
+  Labels Build() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> labels_;  // sorted by name
+};
+
+}  // namespace strata::labels
+
+#endif  // STRATA_LABELS_LABELS_H_
