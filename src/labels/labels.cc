@@ -102,7 +102,20 @@ bool Labels::Has(std::string_view name) const {
   return false;
 }
 
-uint64_t Labels::Hash() const { return XXH3_64bits(data_.data(), data_.size()); }
+uint64_t Labels::Hash() const { return HashEncoded(data_); }
+
+uint64_t Labels::HashEncoded(std::string_view encoded) {
+  return XXH3_64bits(encoded.data(), encoded.size());
+}
+
+void Labels::EncodeSorted(std::span<const Label> sorted, std::string* out) {
+  out->clear();
+  for (const Label& x : sorted) {
+    if (x.value.empty()) continue;
+    PutUvarintStr(out, x.name);
+    PutUvarintStr(out, x.value);
+  }
+}
 
 std::string Labels::ToString() const {
   std::string out = "{";

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,6 +61,17 @@ class Labels {
   static Labels FromSorted(const std::vector<Label>& sorted);
   // Any order; sorts. REQUIRES: names unique. Empty values are dropped (Prometheus semantics).
   static Labels FromUnsorted(std::vector<Label> labels);
+  // The encoding data() would have for `sorted` (same REQUIRES as FromSorted), written into `out`
+  // (cleared first) so a caller can hash and look up a label set without allocating.
+  static void EncodeSorted(std::span<const Label> sorted, std::string* out);
+  // Takes an encoding produced by EncodeSorted or data().
+  static Labels FromEncoded(std::string_view encoded) {
+    Labels l;
+    l.data_.assign(encoded);
+    return l;
+  }
+  // Hash() of the label set with this encoding.
+  static uint64_t HashEncoded(std::string_view encoded);
 
   Iterator begin() const { return Iterator(data_.data(), data_.data() + data_.size()); }
   Iterator end() const { return Iterator(data_.data() + data_.size(), data_.data() + data_.size()); }
@@ -91,6 +103,8 @@ class Labels {
   void Append(std::string_view name, std::string_view value);
   std::string data_;
 };
+
+int Compare(const Labels& a, const Labels& b);
 
 // Builds a label set from a base by setting and deleting labels (Prometheus labels.Builder).
 class Builder {

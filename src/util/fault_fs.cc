@@ -153,7 +153,8 @@ absl::Status FaultInjectionFs::Rename(const std::string& from, const std::string
       ++it;
     }
   }
-  synced_size_.merge(moved);
+  // Assign, not merge: a replaced file's new size must win over the old entry.
+  for (auto& [p, size] : moved) synced_size_[p] = size;
   return absl::OkStatus();
 }
 

@@ -1,0 +1,228 @@
+#include "tsdb/db.h"
+
+#include <algorithm>
+
+#include "storage/merge.h"
+#include "tsdb/compact/compactor.h"
+#include "tsdb/head/mem_series.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace strata::tsdb {
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DB>> DB::Open(Fs* fs, std::string dir, DBOptions opts,
+                                             const Clock* clock) {
+  opts.head.chunk_range_ms = opts.block_range_ms;
+  std::unique_ptr<DB> db(new DB(fs, std::move(dir), opts, clock));
+  RETURN_IF_ERROR(fs->CreateDirs(db->dir_));
+  RETURN_IF_ERROR_CTX(db->LoadBlocks(), "load blocks");
+  // WAL samples older than the newest in-order block are already persisted (§7.7: OOO blocks
+  // do not count, their window may reach into the head's range).
+  int64_t min_valid = INT64_MIN;
+  for (const auto& b : db->Blocks()) {
+    if (!b->meta().compaction.FromOutOfOrder()) min_valid = std::max(min_valid, b->meta().max_time);
+  }
+  ASSIGN_OR_RETURN(db->head_, head::Head::Open(fs, db->dir_, opts.head, min_valid));
+  return db;
+}
+
+DB::~DB() = default;
+
+absl::Status DB::LoadBlocks() {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->ListDir(dir_));
+  std::vector<std::shared_ptr<block::Block>> blocks;
+  for (const std::string& n : names) {
+    const std::string path = JoinPath(dir_, n);
+    // Leftovers of a write or delete that a crash interrupted (§1.1).
+    if (EndsWith(n, ".tmp-for-creation") || EndsWith(n, ".tmp-for-deletion")) {
+      RETURN_IF_ERROR(fs_->RemoveAll(path));
+      continue;
+    }
+    if (!block::Ulid::Parse(n).has_value() || !fs_->IsDirectory(path)) continue;
+    ASSIGN_OR_RETURN(auto b, block::Block::Open(fs_, path));
+    blocks.push_back(std::move(b));
+  }
+  std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
+    return a->meta().min_time < b->meta().min_time;
+  });
+  absl::MutexLock l(&mu_);
+  blocks_ = std::make_shared<const std::vector<std::shared_ptr<block::Block>>>(std::move(blocks));
+  return absl::OkStatus();
+}
+
+std::vector<std::shared_ptr<block::Block>> DB::Blocks() const {
+  absl::MutexLock l(&mu_);
+  return *blocks_;
+}
+
+void DB::AddBlock(std::shared_ptr<block::Block> b) {
+  absl::MutexLock l(&mu_);
+  auto next = std::make_shared<std::vector<std::shared_ptr<block::Block>>>(*blocks_);
+  next->push_back(std::move(b));
+  std::sort(next->begin(), next->end(), [](const auto& a, const auto& b) {
+    return a->meta().min_time < b->meta().min_time;
+  });
+  blocks_ = std::move(next);
+}
+
+std::unique_ptr<storage::Querier> DB::Querier(int64_t mint, int64_t maxt) {
+  std::vector<std::unique_ptr<storage::Querier>> qs;
+  for (const auto& b : Blocks()) {
+    // Blocks are half-open [min, max); the query range is closed.
+    if (b->meta().min_time <= maxt && b->meta().max_time > mint) qs.push_back(b->Querier(mint, maxt));
+  }
+  qs.push_back(head_->Querier(mint, maxt));
+  return storage::MergeQueriers(std::move(qs));
+}
+
+block::BlockMeta DB::NewLevel1Meta(int64_t mint, int64_t maxt) const {
+  block::BlockMeta meta;
+  meta.ulid = block::Ulid::New(clock_->NowMs());
+  meta.min_time = mint;
+  meta.max_time = maxt;
+  meta.compaction.level = 1;
+  meta.compaction.sources = {meta.ulid};
+  return meta;
+}
+
+absl::Status DB::PersistHeadRange(int64_t mint, int64_t maxt) {
+  std::optional<block::BlockMeta> written;
+  {
+    // The querier pins the head's memory: it must be gone before truncation.
+    auto q = head_->InOrderQuerier(mint, maxt - 1);
+    ASSIGN_OR_RETURN(written, compact::WriteBlock(fs_, dir_, *q, mint, maxt - 1,
+                                                  NewLevel1Meta(mint, maxt)));
+  }
+  if (written.has_value()) {
+    ASSIGN_OR_RETURN(auto b, block::Block::Open(fs_, JoinPath(dir_, written->ulid.ToString())));
+    AddBlock(std::move(b));
+  }
+  return head_->TruncateMemory(maxt);
+}
+
+absl::Status DB::CompactHead(int64_t mint, int64_t maxt) {
+  absl::MutexLock l(&cmp_mu_);
+  RETURN_IF_ERROR(PersistHeadRange(mint, maxt));
+  return head_->TruncateWAL(maxt);
+}
+
+absl::Status DB::Compact() {
+  absl::MutexLock l(&cmp_mu_);
+  const int64_t r = opts_.block_range_ms;
+  int64_t last_maxt = INT64_MIN;
+  while (head_->has_in_order_data() && head_->MaxTime() - head_->MinTime() > r / 2 * 3) {
+    const int64_t mint = head_->MinTime();
+    const int64_t maxt = head::RangeForTimestamp(mint, r);
+    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
+    last_maxt = maxt;
+  }
+  if (last_maxt != INT64_MIN) {
+    RETURN_IF_ERROR(head_->TruncateWAL(last_maxt));
+    RETURN_IF_ERROR(CompactOOOHeadLocked());
+  }
+  return ApplyRetention();
+}
+
+absl::Status DB::ForceCompactHeadLocked() {
+  const int64_t r = opts_.block_range_ms;
+  int64_t last_maxt = INT64_MIN;
+  while (head_->has_in_order_data()) {
+    const int64_t mint = head_->MinTime();
+    const int64_t window_end = head::RangeForTimestamp(mint, r);
+    // One block per aligned window; the last one ends right after the newest sample.
+    const int64_t maxt = std::min(window_end, head_->MaxTime() + 1);
+    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
+    // Samples of slower series may still arrive for the window just cut: let them in as OOO.
+    head_->SetLateAcceptMinTime(head::RangeForTimestamp(maxt - 1, r) - r);
+    last_maxt = maxt;
+  }
+  if (last_maxt != INT64_MIN) RETURN_IF_ERROR(head_->TruncateWAL(last_maxt));
+  return absl::OkStatus();
+}
+
+absl::Status DB::ForceCompactHead() {
+  absl::MutexLock l(&cmp_mu_);
+  return ForceCompactHeadLocked();
+}
+
+absl::Status DB::CompactOOOHeadLocked() {
+  if (!head_->ooo_enabled()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(head::Head::OOOCut cut, head_->CutOOO());
+  const int64_t r = opts_.block_range_ms;
+  std::vector<std::shared_ptr<block::Block>> written;
+  absl::Status s;
+  if (cut.last_mmap_ref != 0) {
+    for (int64_t t = r * (cut.mint / r); t <= cut.maxt && s.ok(); t += r) {
+      block::BlockMeta meta = NewLevel1Meta(t, t + r);
+      meta.compaction.SetOutOfOrder();
+      auto q = head_->OOOQuerier(t, t + r - 1, cut.last_mmap_ref);
+      auto m = compact::WriteBlock(fs_, dir_, *q, t, t + r - 1, std::move(meta));
+      if (!m.ok()) {
+        s = m.status();
+      } else if (m->has_value()) {
+        auto b = block::Block::Open(fs_, JoinPath(dir_, (*m)->ulid.ToString()));
+        if (b.ok()) written.push_back(*std::move(b));
+        else s = b.status();
+      }
+    }
+  }
+  if (!s.ok()) {
+    // Nothing is truncated: the OOO data stays in memory and in the WBL for the next attempt.
+    for (const auto& b : written) (void)fs_->RemoveAll(b->dir());
+    return Annotate(s, "compact OOO head");
+  }
+  for (auto& b : written) AddBlock(std::move(b));
+  return Annotate(head_->TruncateOOO(cut), "truncate OOO head");
+}
+
+absl::Status DB::CompactOOOHead() {
+  absl::MutexLock l(&cmp_mu_);
+  return CompactOOOHeadLocked();
+}
+
+absl::Status DB::ForceCompact() {
+  absl::MutexLock l(&cmp_mu_);
+  RETURN_IF_ERROR(ForceCompactHeadLocked());
+  return CompactOOOHeadLocked();
+}
+
+absl::Status DB::ApplyRetention() {
+  if (opts_.retention_ms <= 0) return absl::OkStatus();
+  std::vector<std::shared_ptr<block::Block>> keep, drop;
+  {
+    absl::MutexLock l(&mu_);
+    int64_t newest = INT64_MIN;
+    for (const auto& b : *blocks_) newest = std::max(newest, b->meta().max_time);
+    for (const auto& b : *blocks_) {
+      (b->meta().max_time <= newest - opts_.retention_ms ? drop : keep).push_back(b);
+    }
+    if (drop.empty()) return absl::OkStatus();
+    blocks_ = std::make_shared<const std::vector<std::shared_ptr<block::Block>>>(std::move(keep));
+  }
+  for (const auto& b : drop) {
+    // Rename first so a crash mid-delete leaves a leftover Open removes, never half a block.
+    const std::string doomed = b->dir() + ".tmp-for-deletion";
+    RETURN_IF_ERROR(fs_->Rename(b->dir(), doomed));
+    RETURN_IF_ERROR(fs_->RemoveAll(doomed));
+  }
+  return absl::OkStatus();
+}
+
+DBStats DB::Stats() const {
+  DBStats st;
+  st.head = head_->Stats();
+  for (const auto& b : Blocks()) {
+    st.num_blocks++;
+    st.blocks_bytes += b->size_bytes();
+  }
+  return st;
+}
+
+}  // namespace strata::tsdb

@@ -1,0 +1,101 @@
+// One tenant's TSDB (Prometheus tsdb/db.go): the head, the persisted blocks, compaction of the
+// head into blocks (in-order and out-of-order), and retention.
+//
+// The invariant this project exists for (docs/ARCHITECTURE.md §2): after ForceCompact both heads
+// are empty — zero series, zero in-order and OOO chunks, the WBL truncated — and every sample is
+// readable from blocks. A failure in either step is returned, loses nothing, and the next call
+// retries it.
+//
+// Thread-safety: appenders and queriers may be used concurrently with each other and with one
+// compaction at a time (compactions are serialised by cmp_mu_).
+#ifndef STRATA_TSDB_DB_H_
+#define STRATA_TSDB_DB_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/appender.h"
+#include "storage/storage.h"
+#include "tsdb/block/block.h"
+#include "tsdb/head/head.h"
+#include "util/clock.h"
+#include "util/fs.h"
+
+namespace strata::tsdb {
+
+struct DBOptions {
+  // Block range R (2h): head blocks cover R-aligned windows.
+  int64_t block_range_ms = 2 * 3600 * 1000;
+  // Blocks whose max time is older than the newest block's max time minus this are deleted
+  // (0: keep forever).
+  int64_t retention_ms = 0;
+  head::HeadOptions head;
+};
+
+struct DBStats {
+  head::HeadStats head;
+  uint64_t num_blocks = 0;
+  uint64_t blocks_bytes = 0;
+};
+
+class DB {
+ public:
+  // Opens (creating) the data directory `dir`: removes leftovers of interrupted block writes,
+  // loads blocks, replays the head. REQUIRES: fs and clock outlive the DB.
+  static absl::StatusOr<std::unique_ptr<DB>> Open(Fs* fs, std::string dir, DBOptions opts,
+                                                  const Clock* clock);
+  ~DB();
+
+  std::unique_ptr<storage::Appender> Appender() { return head_->Appender(); }
+  // Blocks and head, merged; [mint, maxt] closed.
+  std::unique_ptr<storage::Querier> Querier(int64_t mint, int64_t maxt);
+
+  // The periodic step (§9.5): while the head spans more than 1.5 R, persist its oldest R window;
+  // then, if a block was written, the OOO head (§7.8); then retention.
+  absl::Status Compact();
+  // Persists the in-order head data in [mint, maxt) as one block and truncates the head.
+  absl::Status CompactHead(int64_t mint, int64_t maxt);
+  // Persists ALL in-order head data, one block per R window (§7.8 step 1).
+  absl::Status ForceCompactHead();
+  // Persists all OOO data, one block per R window it covers (§7.7).
+  absl::Status CompactOOOHead();
+  // ForceCompactHead then CompactOOOHead: afterwards the head holds nothing.
+  absl::Status ForceCompact();
+  // Deletes blocks older than the retention (DBOptions::retention_ms).
+  absl::Status ApplyRetention();
+
+  void SetOOOTimeWindow(int64_t window_ms) { head_->SetOOOTimeWindow(window_ms); }
+  head::Head* head() { return head_.get(); }
+  std::vector<std::shared_ptr<block::Block>> Blocks() const;
+  DBStats Stats() const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  DB(Fs* fs, std::string dir, DBOptions opts, const Clock* clock)
+      : fs_(fs), dir_(std::move(dir)), opts_(opts), clock_(clock) {}
+  absl::Status LoadBlocks();
+  // Writes head data in [mint, maxt) (in-order) to a block; truncates the head's memory to maxt.
+  absl::Status PersistHeadRange(int64_t mint, int64_t maxt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  absl::Status ForceCompactHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  absl::Status CompactOOOHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  void AddBlock(std::shared_ptr<block::Block> b);
+  block::BlockMeta NewLevel1Meta(int64_t mint, int64_t maxt) const;
+
+  Fs* const fs_;
+  const std::string dir_;
+  const DBOptions opts_;
+  const Clock* const clock_;
+  std::unique_ptr<head::Head> head_;
+
+  absl::Mutex cmp_mu_;  // one compaction at a time
+  mutable absl::Mutex mu_;
+  // Sorted by min time. Replaced, never mutated in place, so readers can hold a snapshot.
+  std::shared_ptr<const std::vector<std::shared_ptr<block::Block>>> blocks_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace strata::tsdb
+
+#endif  // STRATA_TSDB_DB_H_

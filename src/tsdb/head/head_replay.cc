@@ -1,0 +1,195 @@
+// Start-up: rebuilding the head from chunks_head/, the WAL (checkpoint + segments) and the WBL
+// (Prometheus head_wal.go; prometheus-tsdb-formats.md §6.6, §7.6, §8.4).
+//
+// Damage is cut off, counted and survived: a corrupt chunks_head file and all later ones are
+// deleted (their samples are still in the WAL); a corrupt WAL/WBL is truncated at the last good
+// record. Acknowledged data before the damage is kept.
+#include <algorithm>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "tsdb/head/head.h"
+#include "tsdb/record/record.h"
+#include "tsdb/wal/checkpoint.h"
+#include "tsdb/wal/reader.h"
+#include "util/status_macros.h"
+#include "util/strings.h"
+
+namespace strata::tsdb::head {
+
+class HeadReplayer {
+ public:
+  HeadReplayer(Head* head, int64_t min_valid) : h_(head), min_valid_(min_valid) {}
+
+  absl::Status LoadChunks();
+  // Reads a log directory range record by record; repairs it at a corruption.
+  absl::Status ReplayLog(const wal::SegmentRange& range, bool is_wbl);
+  absl::Status ReplayWal();
+
+ private:
+  absl::Status OnRecord(std::string_view rec, bool is_wbl);
+  void OnSeries(const record::RefSeries& rs);
+  MemSeries* Lookup(uint64_t ref);
+
+  struct LoadedChunk {
+    MmappedChunk chunk;
+    bool ooo;
+  };
+
+  Head* const h_;
+  const int64_t min_valid_;
+  uint64_t last_chunk_ref_ = 0;
+  absl::flat_hash_map<uint64_t, std::vector<LoadedChunk>> chunks_by_series_;
+  absl::flat_hash_map<uint64_t, uint64_t> ref_aliases_;  // WAL ref → series ref (duplicate labels)
+  record::Decoder dec_;
+  std::vector<record::RefSeries> series_;
+  std::vector<record::RefSample> samples_;
+  std::vector<record::RefMmapMarker> markers_;
+};
+
+absl::Status HeadReplayer::LoadChunks() {
+  uint32_t corrupt_file = 0;
+  absl::Status s = h_->chunk_mapper_->IterateAllChunks(
+      [this](const chunks::HeadChunkRecord& r) {
+        chunks_by_series_[r.series_ref].push_back(
+            LoadedChunk{MmappedChunk{r.ref, r.mint, r.maxt, r.num_samples()}, r.is_ooo()});
+        last_chunk_ref_ = std::max(last_chunk_ref_, r.ref);
+        return absl::OkStatus();
+      },
+      &corrupt_file);
+  if (absl::IsDataLoss(s) && corrupt_file != 0) {
+    // What was in the damaged files is still in the WAL/WBL.
+    h_->replay_stats_.corruptions_repaired++;
+    return h_->chunk_mapper_->DeleteFilesFrom(corrupt_file);
+  }
+  return s;
+}
+
+MemSeries* HeadReplayer::Lookup(uint64_t ref) {
+  if (auto it = ref_aliases_.find(ref); it != ref_aliases_.end()) ref = it->second;
+  MemSeries* s = h_->series_.GetByRef(ref);
+  if (s == nullptr) h_->replay_stats_.unknown_series_refs++;
+  return s;
+}
+
+void HeadReplayer::OnSeries(const record::RefSeries& rs) {
+  MemSeries* s = h_->CreateWithRef(rs.ref, rs.labels);
+  s->set_logged();
+  if (s->ref() != rs.ref) ref_aliases_[rs.ref] = s->ref();
+  auto it = chunks_by_series_.find(rs.ref);
+  if (it == chunks_by_series_.end()) return;
+  std::vector<LoadedChunk>& loaded = it->second;
+  std::sort(loaded.begin(), loaded.end(), [](const LoadedChunk& a, const LoadedChunk& b) {
+    return a.chunk.min_time < b.chunk.min_time;
+  });
+  absl::MutexLock l(&s->mu());
+  for (const LoadedChunk& c : loaded) {
+    if (!c.ooo && c.chunk.max_time < min_valid_) continue;  // already in a block
+    s->AddMmappedChunk(c.chunk, c.ooo, h_->opts_.ooo_cap_max);
+  }
+  chunks_by_series_.erase(it);
+}
+
+absl::Status HeadReplayer::OnRecord(std::string_view rec, bool is_wbl) {
+  auto type = record::Type(rec);
+  if (!type.ok()) return absl::OkStatus();  // a newer record type: skip it, as Prometheus does
+  switch (*type) {
+    case record::RecordType::kSeries:
+      RETURN_IF_ERROR(dec_.Series(rec, &series_));
+      for (const record::RefSeries& rs : series_) OnSeries(rs);
+      return absl::OkStatus();
+    case record::RecordType::kSamples:
+      RETURN_IF_ERROR(dec_.Samples(rec, &samples_));
+      for (const record::RefSample& x : samples_) {
+        MemSeries* s = Lookup(x.ref);
+        if (s == nullptr) continue;
+        absl::MutexLock l(&s->mu());
+        if (is_wbl) {
+          uint64_t ignored = 0;
+          s->InsertOOO(x.t, x.v, h_->opts_.ooo_cap_max, h_->chunk_sink(), &ignored);
+          h_->replay_stats_.ooo_samples++;
+          h_->UpdateOOOTimes(x.t, x.t);
+          continue;
+        }
+        if (x.t < min_valid_) continue;
+        if (s->has_in_order_data() && x.t <= s->last_t()) continue;  // in a loaded chunk
+        s->AppendInOrder(x.t, x.v, h_->opts_.chunk_range_ms, h_->chunk_sink());
+        h_->replay_stats_.samples++;
+      }
+      return absl::OkStatus();
+    case record::RecordType::kMmapMarkers:
+      RETURN_IF_ERROR(dec_.MmapMarkers(rec, &markers_));
+      for (const record::RefMmapMarker& m : markers_) {
+        // A marker for a chunk we did not find on disk is ignored: its samples stay in the head.
+        if (m.mmap_ref == 0 || m.mmap_ref > last_chunk_ref_) continue;
+        if (MemSeries* s = Lookup(m.ref)) {
+          absl::MutexLock l(&s->mu());
+          s->DropOOOHead();
+        }
+      }
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();  // tombstones, exemplars, metadata: not kept by the head yet
+  }
+}
+
+absl::Status HeadReplayer::ReplayLog(const wal::SegmentRange& range, bool is_wbl) {
+  ASSIGN_OR_RETURN(auto reader, wal::Reader::Open(h_->fs_, range));
+  while (reader->Next()) {
+    (is_wbl ? h_->replay_stats_.wbl_records : h_->replay_stats_.wal_records)++;
+    absl::Status s = OnRecord(reader->record(), is_wbl);
+    if (!s.ok()) {
+      // A record that frames correctly but does not decode: cut the log there too.
+      h_->replay_stats_.corruptions_repaired++;
+      return wal::Repair(h_->fs_, range.dir, reader->position());
+    }
+  }
+  if (!reader->status().ok()) {
+    if (!reader->corruption().has_value()) return reader->status();
+    h_->replay_stats_.corruptions_repaired++;
+    return wal::Repair(h_->fs_, range.dir, *reader->corruption());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status HeadReplayer::ReplayWal() {
+  const std::string wal_dir = JoinPath(h_->dir_, "wal");
+  RETURN_IF_ERROR(h_->fs_->CreateDirs(wal_dir));
+  RETURN_IF_ERROR(wal::DeleteTmpCheckpoints(h_->fs_, wal_dir));
+  wal::CheckpointRef checkpoint;
+  if (auto last = wal::LastCheckpoint(h_->fs_, wal_dir); last.ok()) {
+    checkpoint = *last;
+    RETURN_IF_ERROR_CTX(ReplayLog(wal::SegmentRange{checkpoint.path}, false), "checkpoint");
+  } else if (!absl::IsNotFound(last.status())) {
+    return last.status();
+  }
+  RETURN_IF_ERROR_CTX(ReplayLog(wal::SegmentRange{wal_dir, checkpoint.index + 1}, false), "WAL");
+  const std::string wbl_dir = JoinPath(h_->dir_, "wbl");
+  if (h_->fs_->IsDirectory(wbl_dir)) {
+    RETURN_IF_ERROR_CTX(ReplayLog(wal::SegmentRange{wbl_dir}, true), "WBL");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Head::Replay(int64_t min_valid_time) {
+  min_valid_time_ = min_valid_time;
+  HeadReplayer r(this, min_valid_time);
+  RETURN_IF_ERROR_CTX(r.LoadChunks(), "load chunks_head");
+  RETURN_IF_ERROR(r.ReplayWal());
+
+  wal::WalOptions o;
+  o.segment_size_bytes = opts_.wal_segment_bytes;
+  o.compress = opts_.wal_compression;
+  ASSIGN_OR_RETURN(wal_, wal::Wal::Open(fs_, JoinPath(dir_, "wal"), o));
+  const std::string wbl_dir = JoinPath(dir_, "wbl");
+  bool wbl_has_data = false;
+  if (fs_->IsDirectory(wbl_dir)) {
+    ASSIGN_OR_RETURN(auto names, fs_->ListDir(wbl_dir));
+    wbl_has_data = !names.empty();
+  }
+  if (wbl_has_data || ooo_window_ms_.load() > 0) RETURN_IF_ERROR(EnsureWbl());
+  absl::MutexLock l(&truncate_mu_);
+  return CollectGarbage();  // series whose data all lay below min_valid_time
+}
+
+}  // namespace strata::tsdb::head

@@ -1,0 +1,119 @@
+#include "tsdb/head/mem_postings.h"
+
+#include <algorithm>
+
+namespace strata::tsdb::head {
+namespace {
+
+// Refs are handed out in increasing order, so appending nearly always keeps a list sorted;
+// concurrent creations can arrive slightly out of order and are inserted in place.
+void InsertSorted(std::vector<uint64_t>* list, uint64_t ref) {
+  if (list->empty() || list->back() < ref) {
+    list->push_back(ref);
+    return;
+  }
+  auto it = std::lower_bound(list->begin(), list->end(), ref);
+  if (it == list->end() || *it != ref) list->insert(it, ref);
+}
+
+}  // namespace
+
+void MemPostings::Add(uint64_t ref, const labels::Labels& labels) {
+  absl::MutexLock l(&mu_);
+  InsertSorted(&m_[""][""], ref);
+  for (const labels::Label& lbl : labels) {
+    auto name_it = m_.find(lbl.name);
+    if (name_it == m_.end()) name_it = m_.emplace(std::string(lbl.name), Values()).first;
+    Values& values = name_it->second;
+    auto value_it = values.find(lbl.value);
+    if (value_it == values.end()) {
+      value_it = values.emplace(std::string(lbl.value), std::vector<uint64_t>()).first;
+    }
+    InsertSorted(&value_it->second, ref);
+  }
+}
+
+void MemPostings::Delete(const absl::flat_hash_set<uint64_t>& refs,
+                         const std::vector<labels::Labels>& their_labels) {
+  if (refs.empty()) return;
+  auto prune = [&refs](std::vector<uint64_t>* list) {
+    list->erase(std::remove_if(list->begin(), list->end(),
+                               [&refs](uint64_t r) { return refs.contains(r); }),
+                list->end());
+    if (list->capacity() > 2 * list->size() + 16) list->shrink_to_fit();
+  };
+  absl::MutexLock l(&mu_);
+  // Only the lists of the removed series' label pairs can contain their refs.
+  absl::flat_hash_set<std::pair<std::string_view, std::string_view>> pairs;
+  for (const labels::Labels& ls : their_labels) {
+    for (const labels::Label& lbl : ls) pairs.insert({lbl.name, lbl.value});
+  }
+  pairs.insert({"", ""});
+  for (const auto& [name, value] : pairs) {
+    auto n = m_.find(name);
+    if (n == m_.end()) continue;
+    auto v = n->second.find(value);
+    if (v == n->second.end()) continue;
+    prune(&v->second);
+    if (v->second.empty()) n->second.erase(v);
+    if (n->second.empty()) m_.erase(n);
+  }
+}
+
+std::vector<uint64_t> MemPostings::Get(std::string_view name, std::string_view value) const {
+  absl::ReaderMutexLock l(&mu_);
+  auto n = m_.find(name);
+  if (n == m_.end()) return {};
+  auto v = n->second.find(value);
+  if (v == n->second.end()) return {};
+  return v->second;
+}
+
+std::vector<uint64_t> MemPostings::GetUnion(std::string_view name,
+                                            const std::vector<std::string>& values) const {
+  std::vector<uint64_t> out;
+  {
+    absl::ReaderMutexLock l(&mu_);
+    auto n = m_.find(name);
+    if (n == m_.end()) return {};
+    for (const std::string& value : values) {
+      auto v = n->second.find(value);
+      if (v != n->second.end()) out.insert(out.end(), v->second.begin(), v->second.end());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> MemPostings::LabelNames() const {
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [name, values] : m_) {
+    if (!name.empty()) out.push_back(name);
+  }
+  return out;
+}
+
+std::vector<std::string> MemPostings::LabelValues(std::string_view name) const {
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<std::string> out;
+  auto n = m_.find(name);
+  if (n == m_.end()) return out;
+  for (const auto& [value, refs] : n->second) out.push_back(value);
+  return out;
+}
+
+size_t MemPostings::MemoryBytes() const {
+  absl::ReaderMutexLock l(&mu_);
+  size_t n = 0;
+  for (const auto& [name, values] : m_) {
+    n += name.capacity() + 64;  // node overhead of the outer btree, approximately
+    for (const auto& [value, refs] : values) {
+      n += sizeof(value) + value.capacity() + 32 + refs.capacity() * sizeof(uint64_t);
+    }
+  }
+  return n;
+}
+
+}  // namespace strata::tsdb::head

@@ -1,0 +1,43 @@
+// In-memory postings of the head (Prometheus MemPostings): for every label pair the sorted refs of
+// the series that have it, plus the all-series list under the key ("", "").
+// Thread-safe: readers share a lock with each other, writers exclude them.
+#ifndef STRATA_TSDB_HEAD_MEM_POSTINGS_H_
+#define STRATA_TSDB_HEAD_MEM_POSTINGS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
+#include "labels/labels.h"
+
+namespace strata::tsdb::head {
+
+class MemPostings {
+ public:
+  void Add(uint64_t ref, const labels::Labels& labels);
+  // Removes the given series refs from every list they are in; drops empty lists.
+  void Delete(const absl::flat_hash_set<uint64_t>& refs,
+              const std::vector<labels::Labels>& their_labels);
+
+  // A copy of the list for name=value (empty if none). All series: Get("", "").
+  std::vector<uint64_t> Get(std::string_view name, std::string_view value) const;
+  // Sorted union of the lists of name=v for each v in `values`.
+  std::vector<uint64_t> GetUnion(std::string_view name, const std::vector<std::string>& values) const;
+  std::vector<std::string> LabelNames() const;
+  std::vector<std::string> LabelValues(std::string_view name) const;
+
+  size_t MemoryBytes() const;
+
+ private:
+  using Values = absl::btree_map<std::string, std::vector<uint64_t>, std::less<>>;
+  mutable absl::Mutex mu_;
+  absl::btree_map<std::string, Values, std::less<>> m_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace strata::tsdb::head
+
+#endif  // STRATA_TSDB_HEAD_MEM_POSTINGS_H_

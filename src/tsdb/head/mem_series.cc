@@ -1,0 +1,133 @@
+#include "tsdb/head/mem_series.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "util/check.h"
+
+namespace strata::tsdb::head {
+namespace {
+
+constexpr int kSamplesPerChunk = 120;
+constexpr int kMaxSamplesPerChunk = 2 * kSamplesPerChunk;
+
+// A chunks_head ref compared as (file, offset): the packing makes that plain integer order.
+bool RefLessEq(uint64_t a, uint64_t b) { return a <= b; }
+
+chunkenc::XorAppender NewAppender(chunkenc::XorChunk* chunk) {
+  auto app = chunk->Appender();
+  CHECK(app.ok());  // a fresh chunk always yields an appender
+  return *std::move(app);
+}
+
+}  // namespace
+
+HeadChunk::HeadChunk(int64_t t, int64_t next_at_ms)
+    : appender(NewAppender(&chunk)), min_time(t), max_time(t), next_at(next_at_ms) {}
+
+int64_t MemSeries::min_time() const {
+  if (!mmapped_.empty()) return mmapped_.front().min_time;
+  return head_chunk_->min_time;
+}
+
+void MemSeries::CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink) {
+  if (head_chunk_ != nullptr) {
+    const HeadChunk& c = *head_chunk_;
+    uint64_t ref = sink->WriteChunk(ref_, c.min_time, c.max_time,
+                                    static_cast<uint8_t>(chunkenc::Encoding::kXOR), c.chunk.bytes());
+    mmapped_.push_back(MmappedChunk{ref, c.min_time, c.max_time, c.chunk.num_samples()});
+  }
+  // HeadChunk's appender points into its own chunk: build in place, never move.
+  head_chunk_ = std::make_unique<HeadChunk>(t, RangeForTimestamp(t, chunk_range_ms));
+}
+
+void MemSeries::AppendInOrder(int64_t t, double v, int64_t chunk_range_ms, ChunkSink* sink) {
+  HeadChunk* c = head_chunk_.get();
+  if (c == nullptr || t >= c->next_at || c->chunk.num_samples() >= kMaxSamplesPerChunk) {
+    CutHeadChunk(t, chunk_range_ms, sink);
+    c = head_chunk_.get();
+  } else if (c->chunk.num_samples() == kSamplesPerChunk / 4) {
+    // Re-estimate the cut so the rest of the window splits into chunks of ~120 samples (§9.8).
+    const int64_t start = c->min_time;
+    const int64_t n = (c->next_at - start) / ((c->max_time - start + 1) * 4);
+    if (n > 1) c->next_at = start + (c->next_at - start) / n;
+    if (t >= c->next_at) {
+      CutHeadChunk(t, chunk_range_ms, sink);
+      c = head_chunk_.get();
+    }
+  }
+  c->appender.Append(t, v);
+  c->max_time = t;
+  last_t_ = t;
+  last_v_bits_ = std::bit_cast<uint64_t>(v);
+}
+
+bool MemSeries::InsertOOO(int64_t t, double v, size_t cap, ChunkSink* sink,
+                          uint64_t* mmapped_ref) {
+  if (ooo_ == nullptr) ooo_ = std::make_unique<OOOState>(cap);
+  if (ooo_->head.num_samples() >= cap) *mmapped_ref = MmapOOOHead(sink);
+  return ooo_->head.Insert(t, v);
+}
+
+uint64_t MemSeries::MmapOOOHead(ChunkSink* sink) {
+  if (ooo_ == nullptr || ooo_->head.empty()) return 0;
+  const ooo::OOOChunk& h = ooo_->head;
+  chunkenc::XorChunk x = h.ToXor();
+  uint64_t ref = sink->WriteChunk(ref_, h.min_time(), h.max_time(),
+                                  static_cast<uint8_t>(chunkenc::Encoding::kOOOXOR), x.bytes());
+  ooo_->mmapped.push_back(MmappedChunk{ref, h.min_time(), h.max_time(), x.num_samples()});
+  ooo_->head = ooo::OOOChunk(ooo_->head.samples().capacity());
+  return ref;
+}
+
+bool MemSeries::TruncateChunksBefore(int64_t t) {
+  if (head_chunk_ != nullptr && head_chunk_->max_time < t) {
+    // The open chunk is the newest: if it goes, every m-mapped one goes too.
+    head_chunk_.reset();
+    mmapped_.clear();
+    mmapped_.shrink_to_fit();
+    return false;
+  }
+  auto keep = std::find_if(mmapped_.begin(), mmapped_.end(),
+                           [t](const MmappedChunk& c) { return c.max_time >= t; });
+  mmapped_.erase(mmapped_.begin(), keep);
+  if (mmapped_.empty()) mmapped_.shrink_to_fit();
+  return has_in_order_data();
+}
+
+void MemSeries::TruncateOOOUpTo(uint64_t max_ref) {
+  if (ooo_ == nullptr) return;
+  auto& m = ooo_->mmapped;
+  m.erase(std::remove_if(m.begin(), m.end(),
+                         [max_ref](const MmappedChunk& c) { return RefLessEq(c.ref, max_ref); }),
+          m.end());
+  if (m.empty() && ooo_->head.empty()) ooo_.reset();
+}
+
+void MemSeries::AddMmappedChunk(const MmappedChunk& c, bool ooo, size_t ooo_cap) {
+  if (ooo) {
+    if (ooo_ == nullptr) ooo_ = std::make_unique<OOOState>(ooo_cap);
+    ooo_->mmapped.push_back(c);
+    return;
+  }
+  mmapped_.push_back(c);
+  if (c.max_time > last_t_ || last_t_ == INT64_MIN) last_t_ = c.max_time;
+}
+
+void MemSeries::DropOOOHead() {
+  if (ooo_ == nullptr) return;
+  ooo_->head = ooo::OOOChunk(ooo_->head.samples().capacity());
+  if (ooo_->mmapped.empty()) ooo_.reset();
+}
+
+size_t MemSeries::MemoryBytes() const {
+  size_t n = sizeof(MemSeries) + labels_.bytes() - sizeof(labels::Labels);
+  n += mmapped_.capacity() * sizeof(MmappedChunk);
+  if (head_chunk_ != nullptr) n += sizeof(HeadChunk) + head_chunk_->chunk.bytes().size();
+  if (ooo_ != nullptr) {
+    n += sizeof(OOOState) + ooo_->head.bytes() + ooo_->mmapped.capacity() * sizeof(MmappedChunk);
+  }
+  return n;
+}
+
+}  // namespace strata::tsdb::head

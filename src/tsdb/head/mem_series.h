@@ -1,0 +1,150 @@
+// One series in the head (Prometheus memSeries): identity, in-order chunks (m-mapped ones by
+// reference, the open one in memory) and, once it received late samples, its out-of-order chunks.
+//
+// Invariants (guarded by mu):
+// - mmapped_ chunks are in time order, do not overlap, and all precede head_chunk_.
+// - last_t_/last_v_bits_ are those of the newest in-order sample (valid iff has_in_order_data()).
+// - ooo_ is null until the first OOO sample; its mmapped chunks may overlap each other.
+// Thread-safety: immutable fields first; everything else only under mu. Lock order: stripe → series.
+#ifndef STRATA_TSDB_HEAD_MEM_SERIES_H_
+#define STRATA_TSDB_HEAD_MEM_SERIES_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "labels/labels.h"
+#include "tsdb/chunkenc/xor.h"
+#include "tsdb/ooo/ooo_chunk.h"
+
+namespace strata::tsdb::head {
+
+// A completed chunk written to chunks_head/ and referenced from memory.
+struct MmappedChunk {
+  uint64_t ref;  // chunks_head ref (file << 32 | offset)
+  int64_t min_time;
+  int64_t max_time;
+  uint16_t num_samples;
+};
+
+// The open in-order chunk. Heap-allocated once so the appender's pointer to the chunk stays valid.
+struct HeadChunk {
+  HeadChunk(int64_t t, int64_t next_at);
+  chunkenc::XorChunk chunk;
+  chunkenc::XorAppender appender;
+  int64_t min_time;
+  int64_t max_time;
+  int64_t next_at;  // cut a new chunk at or after this time (§9.8)
+};
+
+struct OOOState {
+  explicit OOOState(size_t cap) : head(cap) {}
+  ooo::OOOChunk head;
+  std::vector<MmappedChunk> mmapped;
+};
+
+// Writes a completed chunk to chunks_head/; returns its ref (0 if writing failed: the chunk is then
+// kept out of queries' reach until WAL replay, see Head::WriteChunk).
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  virtual uint64_t WriteChunk(uint64_t series_ref, int64_t mint, int64_t maxt, uint8_t encoding,
+                              std::string_view data) = 0;
+};
+
+class MemSeries {
+ public:
+  MemSeries(uint64_t ref, labels::Labels labels) : ref_(ref), labels_(std::move(labels)) {}
+
+  uint64_t ref() const { return ref_; }
+  const labels::Labels& labels() const { return labels_; }
+
+  absl::Mutex& mu() const ABSL_LOCK_RETURNED(mu_) { return mu_; }
+
+  bool has_in_order_data() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return head_chunk_ != nullptr || !mmapped_.empty();
+  }
+  int64_t last_t() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return last_t_; }
+  uint64_t last_v_bits() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return last_v_bits_; }
+  // Oldest in-order sample time. REQUIRES: has_in_order_data().
+  int64_t min_time() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  // Appends an in-order sample. REQUIRES: t > last_t() or no in-order data. Cuts a new chunk per
+  // §9.8 and hands the completed one to `sink`.
+  void AppendInOrder(int64_t t, double v, int64_t chunk_range_ms, ChunkSink* sink)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Inserts an out-of-order sample into the OOO head chunk, m-mapping the chunk first when it
+  // holds `cap` samples. Returns false if the timestamp is already in the OOO head chunk. If a
+  // chunk was m-mapped, *mmapped_ref is its ref (else untouched).
+  bool InsertOOO(int64_t t, double v, size_t cap, ChunkSink* sink, uint64_t* mmapped_ref)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // m-maps the OOO head chunk if it holds samples; returns the new ref or 0.
+  uint64_t MmapOOOHead(ChunkSink* sink) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Drops in-order chunks that end before `t`. Returns true if the series still has in-order data.
+  bool TruncateChunksBefore(int64_t t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops OOO m-mapped chunks with ref <= `max_ref` (compared as file, offset); drops the OOO state
+  // when nothing is left.
+  void TruncateOOOUpTo(uint64_t max_ref) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  bool empty() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !has_in_order_data() && ooo_ == nullptr;
+  }
+
+  const std::vector<MmappedChunk>& mmapped() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return mmapped_;
+  }
+  const HeadChunk* head_chunk() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return head_chunk_.get(); }
+  const OOOState* ooo() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return ooo_.get(); }
+
+  // Adopts a chunk found in chunks_head/ at start-up (in-order: appended after the existing ones).
+  void AddMmappedChunk(const MmappedChunk& c, bool ooo, size_t ooo_cap)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops the OOO head chunk (its samples are in an m-mapped chunk: WBL replay of a marker).
+  void DropOOOHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Heap and object bytes this series holds (labels, chunks, chunk lists).
+  size_t MemoryBytes() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  // Samples queued by appenders but not committed yet: such a series must not be collected.
+  void AddPending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { pending_commits_++; }
+  void RemovePending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { pending_commits_--; }
+  // Whether truncation may remove the series now; if so, marks it dead.
+  bool MarkDeadIfCollectable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!empty() || pending_commits_ > 0) return false;
+    dead_ = true;
+    return true;
+  }
+  // A dead series was unlinked from the head: appenders that still found it must look again.
+  bool dead() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return dead_; }
+
+  // Set once a WAL series record for this series was logged (WAL order: series before samples).
+  bool logged() const { return logged_.load(std::memory_order_acquire); }
+  void set_logged() { logged_.store(true, std::memory_order_release); }
+
+ private:
+  void CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const uint64_t ref_;
+  const labels::Labels labels_;
+  std::atomic<bool> logged_{false};
+
+  mutable absl::Mutex mu_;
+  std::vector<MmappedChunk> mmapped_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<HeadChunk> head_chunk_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<OOOState> ooo_ ABSL_GUARDED_BY(mu_);
+  int64_t last_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
+  uint64_t last_v_bits_ ABSL_GUARDED_BY(mu_) = 0;
+  uint32_t pending_commits_ ABSL_GUARDED_BY(mu_) = 0;
+  bool dead_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// rangeForTimestamp of §9.2: the end of t's aligned window (Go's truncating division).
+inline int64_t RangeForTimestamp(int64_t t, int64_t range) { return (t / range) * range + range; }
+
+}  // namespace strata::tsdb::head
+
+#endif  // STRATA_TSDB_HEAD_MEM_SERIES_H_

@@ -1,0 +1,29 @@
+#include "tsdb/ooo/ooo_chunk.h"
+
+#include <algorithm>
+
+#include "util/check.h"
+
+namespace strata::tsdb::ooo {
+
+bool OOOChunk::Insert(int64_t t, double v) {
+  if (samples_.empty() || t > samples_.back().t) {
+    samples_.push_back(OOOSample{t, v});
+    return true;
+  }
+  auto it = std::lower_bound(samples_.begin(), samples_.end(), t,
+                             [](const OOOSample& s, int64_t x) { return s.t < x; });
+  if (it != samples_.end() && it->t == t) return false;
+  samples_.insert(it, OOOSample{t, v});
+  return true;
+}
+
+chunkenc::XorChunk OOOChunk::ToXor() const {
+  chunkenc::XorChunk chunk;
+  auto app = chunk.Appender();
+  CHECK(app.ok());  // a fresh chunk always yields an appender
+  for (const OOOSample& s : samples_) app->Append(s.t, s.v);
+  return chunk;
+}
+
+}  // namespace strata::tsdb::ooo
