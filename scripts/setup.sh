@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config make git
   # libraries (reasons in docs/dependencies.md)
   libabsl-dev libre2-dev libsnappy-dev libxxhash-dev nlohmann-json3-dev libyaml-cpp-dev
-  libprotobuf-dev protobuf-compiler
+  libprotobuf-dev protobuf-compiler libboost1.81-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # the real Prometheus: promtool reads our blocks in the test suite
