@@ -17,6 +17,8 @@ std::string_view AppendResultMessage(AppendResult r) {
       return "duplicate sample for timestamp";
     case AppendResult::kSeriesLimit:
       return "per-user series limit exceeded";
+    case AppendResult::kMetricSeriesLimit:
+      return "per-metric series limit exceeded";
   }
   return "unknown append result";
 }

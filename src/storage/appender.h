@@ -20,7 +20,8 @@ enum class AppendResult : uint8_t {
   kOutOfBounds,        // "out of bounds": older than the head's appendable window
   kTooOld,             // "too old sample": out of order and outside the OOO window
   kDuplicateSample,    // "duplicate sample for timestamp": same timestamp, other value
-  kSeriesLimit,        // the series would exceed a series limit
+  kSeriesLimit,        // a new series would exceed the per-user series limit
+  kMetricSeriesLimit,  // a new series would exceed the per-metric series limit
 };
 
 // Prometheus's wording for each rejection ("" for kAppended and kDuplicateIgnored).

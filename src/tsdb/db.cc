@@ -93,6 +93,9 @@ block::BlockMeta DB::NewLevel1Meta(int64_t mint, int64_t maxt) const {
 }
 
 absl::Status DB::PersistHeadRange(int64_t mint, int64_t maxt) {
+  // Appenders that started before may still commit in-order samples below maxt: let them finish,
+  // and keep later ones out, so the block and the truncation see the same data.
+  head_->SealBelow(maxt);
   std::optional<block::BlockMeta> written;
   {
     // The querier pins the head's memory: it must be gone before truncation.
@@ -138,9 +141,9 @@ absl::Status DB::ForceCompactHeadLocked() {
     const int64_t window_end = head::RangeForTimestamp(mint, r);
     // One block per aligned window; the last one ends right after the newest sample.
     const int64_t maxt = std::min(window_end, head_->MaxTime() + 1);
-    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
-    // Samples of slower series may still arrive for the window just cut: let them in as OOO.
+    // Samples of slower series may still arrive for the window being cut: let them in as OOO.
     head_->SetLateAcceptMinTime(head::RangeForTimestamp(maxt - 1, r) - r);
+    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
     last_maxt = maxt;
   }
   if (last_maxt != INT64_MIN) RETURN_IF_ERROR(head_->TruncateWAL(last_maxt));

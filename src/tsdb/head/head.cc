@@ -89,6 +89,11 @@ void Head::SetOOOTimeWindow(int64_t window_ms) {
 
 ChunkSink* Head::chunk_sink() const { return chunk_writer_.get(); }
 
+void Head::SealBelow(int64_t t) {
+  AtomicMax(min_valid_time_, t);
+  epochs_.WaitForReaders();
+}
+
 std::unique_ptr<storage::Appender> Head::Appender() { return std::make_unique<HeadAppender>(this); }
 
 std::unique_ptr<storage::Querier> Head::Querier(int64_t mint, int64_t maxt) {
@@ -111,14 +116,18 @@ std::unique_ptr<storage::Querier> Head::OOOQuerier(int64_t mint, int64_t maxt,
 }
 
 MemSeries* Head::GetOrCreate(std::span<const labels::Label> lbls, std::string* scratch,
-                             bool* created) {
+                             bool* created, storage::AppendResult* refusal) {
   labels::Labels::EncodeSorted(lbls, scratch);
   const uint64_t hash = labels::Labels::HashEncoded(*scratch);
   *created = false;
   if (MemSeries* s = series_.GetByHash(hash, *scratch)) return s;
   // The only copy of the labels a series keeps: made once, when the series is created.
-  auto fresh = std::make_unique<MemSeries>(last_series_ref_.fetch_add(1) + 1,
-                                           labels::Labels::FromEncoded(*scratch));
+  labels::Labels lset = labels::Labels::FromEncoded(*scratch);
+  if (opts_.lifecycle != nullptr) {
+    *refusal = opts_.lifecycle->PreCreation(lset, series_.size());
+    if (*refusal != storage::AppendResult::kAppended) return nullptr;
+  }
+  auto fresh = std::make_unique<MemSeries>(last_series_ref_.fetch_add(1) + 1, std::move(lset));
   auto [s, inserted] = series_.GetOrSet(hash, std::move(fresh));
   if (inserted) {
     postings_.Add(s->ref(), s->labels());

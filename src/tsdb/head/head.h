@@ -28,6 +28,18 @@
 
 namespace strata::tsdb::head {
 
+// Decides whether the head may create another series (per-tenant series limits live above the
+// TSDB, in the ingester). Called once per series creation attempt; must be thread-safe.
+class SeriesLifecycle {
+ public:
+  virtual ~SeriesLifecycle() = default;
+  // kAppended to allow, kSeriesLimit / kMetricSeriesLimit to refuse. `num_series` is the head's
+  // current series count.
+  virtual storage::AppendResult PreCreation(const labels::Labels& lset, size_t num_series) = 0;
+  // After a series was removed from the head (garbage-collected).
+  virtual void PostDeletion(const labels::Labels& lset) = 0;
+};
+
 struct HeadOptions {
   // Block range R: chunks never cross an R-aligned boundary; the appendable window is R/2.
   int64_t chunk_range_ms = 2 * 3600 * 1000;
@@ -43,6 +55,8 @@ struct HeadOptions {
   bool wal_compression = false;
   // WAL segment size; tests use small segments.
   uint64_t wal_segment_bytes = 128ull << 20;
+  // Optional; must outlive the head.
+  SeriesLifecycle* lifecycle = nullptr;
 };
 
 struct HeadStats {
@@ -95,6 +109,12 @@ class Head {
   // the window at 0 (see docs/ARCHITECTURE.md: forced compaction under live traffic).
   void SetLateAcceptMinTime(int64_t t) { late_accept_min_t_.store(t); }
 
+  // Makes in-order samples below `t` unappendable for appenders created from now on, then waits
+  // until every appender (and querier) created before has finished. After it, no in-order sample
+  // below `t` can reach the head, so [.., t) can be persisted and truncated without losing any.
+  // REQUIRES: the caller holds no appender or querier of this head.
+  void SealBelow(int64_t t);
+
   // §9.5 truncateMemory: drops in-order data older than `t` and series left empty.
   absl::Status TruncateMemory(int64_t t);
   // §9.6: checkpoints the oldest WAL segments and removes them. REQUIRES: data < t is in blocks.
@@ -129,8 +149,9 @@ class Head {
   absl::Status Replay(int64_t min_valid_time);
 
   // Finds or creates the series with these (sorted, validated) labels. `scratch` receives the
-  // label encoding. Returns nullptr only if creation is refused.
-  MemSeries* GetOrCreate(std::span<const labels::Label> lbls, std::string* scratch, bool* created);
+  // label encoding. Returns nullptr if creation is refused (*refusal says why).
+  MemSeries* GetOrCreate(std::span<const labels::Label> lbls, std::string* scratch, bool* created,
+                         storage::AppendResult* refusal);
   MemSeries* CreateWithRef(uint64_t ref, labels::Labels lbls);
   ChunkSink* chunk_sink() const;
   void UpdateTimes(int64_t mint, int64_t maxt);

@@ -63,8 +63,9 @@ void HeadAppender::Release() {
 AppendResult HeadAppender::Append(std::span<const labels::Label> lbls, int64_t t, double v) {
   for (;;) {
     bool created = false;
-    MemSeries* s = head_->GetOrCreate(lbls, &scratch_, &created);
-    if (s == nullptr) return AppendResult::kSeriesLimit;
+    AppendResult refusal = AppendResult::kSeriesLimit;
+    MemSeries* s = head_->GetOrCreate(lbls, &scratch_, &created, &refusal);
+    if (s == nullptr) return refusal;
     absl::MutexLock l(&s->mu());
     // Truncation unlinked it between lookup and lock: it is gone from the head, look again.
     if (s->dead()) continue;

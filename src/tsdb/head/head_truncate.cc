@@ -37,6 +37,9 @@ absl::Status Head::CollectGarbage() {
       lsets.push_back(s->labels());
     }
     postings_.Delete(refs, lsets);
+    if (opts_.lifecycle != nullptr) {
+      for (const labels::Labels& l : lsets) opts_.lifecycle->PostDeletion(l);
+    }
   }
   // Queriers and appenders that started earlier may still point at removed series or read
   // chunk files about to go: let them finish first.
