@@ -204,7 +204,9 @@ absl::Status DB::ApplyRetention() {
     int64_t newest = INT64_MIN;
     for (const auto& b : *blocks_) newest = std::max(newest, b->meta().max_time);
     for (const auto& b : *blocks_) {
-      (b->meta().max_time <= newest - opts_.retention_ms ? drop : keep).push_back(b);
+      const bool expired = b->meta().max_time <= newest - opts_.retention_ms &&
+                           (!opts_.can_delete_block || opts_.can_delete_block(b->meta()));
+      (expired ? drop : keep).push_back(b);
     }
     if (drop.empty()) return absl::OkStatus();
     blocks_ = std::make_shared<const std::vector<std::shared_ptr<block::Block>>>(std::move(keep));

@@ -11,6 +11,7 @@
 #ifndef STRATA_TSDB_DB_H_
 #define STRATA_TSDB_DB_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct DBOptions {
   // Blocks whose max time is older than the newest block's max time minus this are deleted
   // (0: keep forever).
   int64_t retention_ms = 0;
+  // Optional veto on retention: a block is deleted only if this returns true (the ingester keeps
+  // blocks until they are shipped).
+  std::function<bool(const block::BlockMeta&)> can_delete_block;
   head::HeadOptions head;
 };
 

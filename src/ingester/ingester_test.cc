@@ -1,0 +1,267 @@
+#include "ingester/ingester.h"
+
+#include <filesystem>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "storage/list_series.h"
+#include "tsdb/record/record.h"
+#include "tsdb/wal/reader.h"
+#include "util/fault_fs.h"
+#include "util/testing.h"
+
+namespace strata::ingester {
+namespace {
+
+constexpr int64_t kMinute = 60 * 1000;
+constexpr int64_t kHour = 60 * kMinute;
+
+// Owns label storage for PushSeries views.
+struct TestSeries {
+  labels::Labels lset;
+  std::vector<labels::Label> view;
+  std::vector<prompb::Sample> samples;
+  TestSeries(labels::Labels l, std::vector<prompb::Sample> s)
+      : lset(std::move(l)), view(lset.begin(), lset.end()), samples(std::move(s)) {}
+  PushSeries AsPush() const { return PushSeries{view, samples}; }
+};
+
+int CountWblSamples(const std::string& dir) {
+  if (!std::filesystem::exists(dir)) return 0;
+  auto r = tsdb::wal::Reader::Open(DefaultFs(), tsdb::wal::SegmentRange{dir});
+  int n = 0;
+  while ((*r)->Next()) {
+    auto t = tsdb::record::Type((*r)->record());
+    if (t.ok() && *t == tsdb::record::RecordType::kSamples) n++;
+  }
+  return n;
+}
+
+class IngesterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cfg_.tsdb_dir = dir_.Join("tsdb");
+    cfg_.bucket_dir = dir_.Join("bucket");
+    cfg_.head_compaction_idle_timeout_ms = 10 * kMinute;
+    cfg_.close_idle_tsdb_timeout_ms = 20 * kMinute;
+    cfg_.active_series_idle_timeout_ms = 5 * kMinute;
+    limits::Limits with_ooo;
+    with_ooo.out_of_order_time_window_ms = kHour;
+    overrides_ = limits::Overrides(limits::Limits{}, {{"ooo-tenant", with_ooo}});
+  }
+
+  std::unique_ptr<Ingester> Open(Fs* fs = DefaultFs()) {
+    auto ing = Ingester::Open(fs, cfg_, &clock_, &overrides_);
+    EXPECT_TRUE(ing.ok()) << ing.status();
+    return ing.ok() ? *std::move(ing) : nullptr;
+  }
+
+  PushResult Push(Ingester& ing, const std::string& tenant, const std::vector<TestSeries>& series) {
+    std::vector<PushSeries> push;
+    for (const auto& s : series) push.push_back(s.AsPush());
+    return ing.Push(tenant, push);
+  }
+
+  // Every sample of the tenant, from blocks and head.
+  std::map<std::string, std::vector<storage::Sample>> ReadAll(Ingester& ing, const std::string& t) {
+    auto q = ing.Querier(t, INT64_MIN, INT64_MAX);
+    auto set = q->Select(true, {}, {});
+    auto got = storage::ExpandSeriesSet(*set);
+    EXPECT_TRUE(got.ok()) << got.status();
+    std::map<std::string, std::vector<storage::Sample>> out;
+    for (auto& [l, s] : *got) out[l.ToString()] = s;
+    return out;
+  }
+
+  strata::testing::TempDir dir_;
+  FakeClock clock_{100 * kHour};
+  IngesterConfig cfg_;
+  limits::Overrides overrides_;
+};
+
+// The seed, at the ingester level: a tenant with an OOO window pushes in-order and late samples,
+// then stops. One compaction tick after the idle timeout empties both heads.
+TEST_F(IngesterTest, SeedIdleTenantGivesEverythingBack) {
+  auto ing = Open();
+  const int64_t now = clock_.NowMs();
+  TestSeries in_order({{"__name__", "up"}, {"job", "a"}}, {});
+  for (int64_t t = now - 30 * kMinute; t <= now; t += kMinute) in_order.samples.push_back({1, t});
+  TestSeries late({{"__name__", "late"}, {"job", "b"}}, {{2, now}});
+  ASSERT_TRUE(Push(*ing, "ooo-tenant", {in_order, late}).status.ok());
+  TestSeries late_samples({{"__name__", "late"}, {"job", "b"}}, {});
+  for (int64_t t = now - 40 * kMinute; t < now; t += kMinute) late_samples.samples.push_back({3, t});
+  PushResult r = Push(*ing, "ooo-tenant", {late_samples});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.appended, 40u);
+  auto before = ReadAll(*ing, "ooo-tenant");
+  auto t = ing->GetTenantForTesting("ooo-tenant");
+  ASSERT_GT(t->db().head()->Stats().num_ooo_chunks, 0u);
+
+  // Not idle yet: a regular tick keeps the data in memory.
+  clock_.AdvanceMs(5 * kMinute);
+  ing->CompactionTick();
+  EXPECT_EQ(t->db().head()->Stats().num_series, 2u);
+
+  // Idle (timeout 10m + up to 25% jitter): the next tick force-compacts in-order AND OOO.
+  clock_.AdvanceMs(10 * kMinute);
+  ing->CompactionTick();
+  ing->ActiveSeriesTick();
+  tsdb::DBStats st = t->db().Stats();
+  EXPECT_EQ(st.head.num_series, 0u);
+  EXPECT_EQ(st.head.num_ooo_chunks, 0u);
+  EXPECT_EQ(st.head.num_chunks, 0u);
+  EXPECT_EQ(t->active_series().Active(), 0u);
+  EXPECT_EQ(CountWblSamples(t->dir() + "/wbl"), 0);
+  EXPECT_EQ(ing->counters().compactions_failed.load(), 0u);
+  EXPECT_EQ(ReadAll(*ing, "ooo-tenant"), before);
+
+  // Close idle: ship, then the tenant and its local data go away.
+  ing->ShipTick();
+  clock_.AdvanceMs(10 * kMinute);
+  ing->CloseIdleTick();
+  EXPECT_EQ(ing->NumTenants(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(t->dir()));
+  EXPECT_FALSE(std::filesystem::is_empty(cfg_.bucket_dir + "/ooo-tenant"));
+  t.reset();
+
+  // A new push brings the tenant back.
+  TestSeries again({{"__name__", "up"}, {"job", "a"}}, {{5, clock_.NowMs()}});
+  ASSERT_TRUE(Push(*ing, "ooo-tenant", {again}).status.ok());
+  EXPECT_EQ(ing->NumTenants(), 1u);
+}
+
+TEST_F(IngesterTest, FailedOOOCompactionIsCountedLosesNothingAndRetries) {
+  FaultInjectionFs faulty(DefaultFs());
+  auto ing = Open(&faulty);
+  const int64_t now = clock_.NowMs();
+  TestSeries s({{"__name__", "m"}}, {{1, now}});
+  ASSERT_TRUE(Push(*ing, "ooo-tenant", {s}).status.ok());
+  TestSeries late({{"__name__", "m"}}, {{2, now - 20 * kMinute}, {3, now - 10 * kMinute}});
+  ASSERT_TRUE(Push(*ing, "ooo-tenant", {late}).status.ok());
+  auto before = ReadAll(*ing, "ooo-tenant");
+
+  auto t = ing->GetTenantForTesting("ooo-tenant");
+  // Persist the in-order part first, so the injected fault hits the OOO block.
+  ASSERT_TRUE(t->db().ForceCompactHead().ok());
+  ASSERT_GT(t->db().head()->Stats().num_ooo_chunks, 0u);
+  const int wbl_before = CountWblSamples(t->dir() + "/wbl");
+  ASSERT_GT(wbl_before, 0);
+
+  clock_.AdvanceMs(20 * kMinute);
+  faulty.InjectError(FsOp::kRename, ".tmp-for-creation", absl::InternalError("injected"), 1);
+  ing->CompactionTick();
+  EXPECT_EQ(ing->counters().compactions_failed.load(), 1u);
+  EXPECT_EQ(faulty.faults_injected(), 1);
+  EXPECT_EQ(ReadAll(*ing, "ooo-tenant"), before);
+  EXPECT_EQ(CountWblSamples(t->dir() + "/wbl"), wbl_before) << "the WBL must stay intact";
+  EXPECT_GT(t->db().head()->Stats().num_ooo_chunks, 0u);
+
+  faulty.ClearFaults();
+  ing->CompactionTick();
+  EXPECT_EQ(ing->counters().compactions_failed.load(), 1u);
+  EXPECT_EQ(t->db().head()->Stats().num_ooo_chunks, 0u);
+  EXPECT_EQ(CountWblSamples(t->dir() + "/wbl"), 0);
+  EXPECT_EQ(t->db().head()->Stats().num_series, 0u);
+  EXPECT_EQ(ReadAll(*ing, "ooo-tenant"), before);
+}
+
+TEST_F(IngesterTest, ManyTenantsGoIdleWhileOthersKeepIngesting) {
+  cfg_.close_idle_tsdb_timeout_ms = 0;
+  auto ing = Open();
+  const int64_t now = clock_.NowMs();
+  for (int i = 0; i < 100; i++) {
+    TestSeries s({{"__name__", "m"}, {"i", std::to_string(i)}}, {{1, now - kMinute}, {2, now}});
+    ASSERT_TRUE(Push(*ing, "tenant-" + std::to_string(i), {s}).status.ok());
+  }
+  clock_.AdvanceMs(15 * kMinute);
+  // Tenant 0 keeps writing; the others went quiet.
+  TestSeries busy({{"__name__", "m"}, {"i", "0"}}, {{3, clock_.NowMs()}});
+  ASSERT_TRUE(Push(*ing, "tenant-0", {busy}).status.ok());
+  ing->CompactionTick();
+  uint64_t in_memory = 0;
+  for (const UserStats& u : ing->AllUserStats()) in_memory += u.num_series;
+  EXPECT_EQ(in_memory, 1u);
+  EXPECT_EQ(ing->GetTenantForTesting("tenant-0")->db().head()->Stats().num_series, 1u);
+  EXPECT_EQ(ReadAll(*ing, "tenant-7")["{__name__=\"m\", i=\"7\"}"].size(), 2u);
+}
+
+TEST_F(IngesterTest, SeriesLimitsAnswerWithCortexMessages) {
+  limits::Limits small;
+  small.max_series_per_user = 2;
+  small.max_series_per_metric = 1;
+  overrides_ = limits::Overrides(limits::Limits{}, {{"small", small}});
+  auto ing = Open();
+  const int64_t now = clock_.NowMs();
+  TestSeries a({{"__name__", "a"}}, {{1, now}});
+  TestSeries a2({{"__name__", "a"}, {"x", "1"}}, {{1, now}});
+  TestSeries b({{"__name__", "b"}}, {{1, now}});
+  TestSeries c({{"__name__", "c"}}, {{1, now}});
+  PushResult r = Push(*ing, "small", {a, a2, b, c});
+  EXPECT_EQ(r.appended, 2u);
+  EXPECT_EQ(r.discarded["per_metric_series_limit"], 1u);
+  EXPECT_EQ(r.discarded["per_user_series_limit"], 1u);
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status));
+  EXPECT_EQ(r.status.message(),
+            "user=small: per-metric series limit of 1 exceeded for metric a, please contact "
+            "administrator to raise it (local limit: 1 global limit: 0 actual local limit: 1)");
+}
+
+TEST_F(IngesterTest, RejectedSamplesKeepTheRestAndNameTheFirstError) {
+  auto ing = Open();
+  const int64_t now = 1700000000000;
+  clock_.SetMs(now);
+  TestSeries s({{"__name__", "m"}}, {{1, now}});
+  ASSERT_TRUE(Push(*ing, "t", {s}).status.ok());
+  TestSeries old({{"__name__", "m"}}, {{2, now - 1000}, {3, now + 1000}});
+  PushResult r = Push(*ing, "t", {old});
+  EXPECT_EQ(r.appended, 1u);
+  EXPECT_EQ(r.discarded["sample-out-of-order"], 1u);
+  EXPECT_EQ(r.status.message(),
+            "user=t: err: out of order sample. timestamp=2023-11-14T22:13:19Z, series={__name__=\"m\"}");
+}
+
+TEST_F(IngesterTest, PushesDuringForcedCompactionAreNotLost) {
+  auto ing = Open();
+  const int64_t start = clock_.NowMs();
+  std::atomic<bool> done{false};
+  std::atomic<int> pushed{0};
+  std::thread writer([&] {
+    for (int i = 0; i < 400; i++) {
+      TestSeries s({{"__name__", "m"}, {"w", std::to_string(i % 4)}}, {{double(i), start + i}});
+      PushResult r = Push(*ing, "t", {s});
+      if (r.status.ok()) pushed++;
+    }
+    done = true;
+  });
+  while (!done) ing->Flush({"t"});
+  writer.join();
+  ing->Flush({"t"});
+  size_t total = 0;
+  for (auto& [l, s] : ReadAll(*ing, "t")) total += s.size();
+  EXPECT_EQ(pushed.load(), 400);
+  EXPECT_EQ(total, 400u);
+}
+
+TEST_F(IngesterTest, ReopenFindsTenantsAndTheirData) {
+  {
+    auto ing = Open();
+    TestSeries s({{"__name__", "m"}}, {{1, clock_.NowMs()}});
+    ASSERT_TRUE(Push(*ing, "t1", {s}).status.ok());
+    ASSERT_TRUE(Push(*ing, "t2", {s}).status.ok());
+  }
+  auto ing = Open();
+  EXPECT_EQ(ing->NumTenants(), 2u);
+  EXPECT_EQ(ReadAll(*ing, "t2")["{__name__=\"m\"}"].size(), 1u);
+}
+
+TEST_F(IngesterTest, StartAndStopReturnPromptly) {
+  cfg_.head_compaction_interval_ms = 3600 * 1000;  // the loops would sleep for an hour
+  auto ing = Open();
+  ing->Start();
+  ing->Stop();  // must not wait for the interval
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace strata::ingester
