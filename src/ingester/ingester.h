@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "ingester/ingester_service.h"
 #include "ingester/tenant_db.h"
 #include "limits/limits.h"
 #include "prompb/write_request.h"
@@ -53,21 +54,6 @@ struct IngesterConfig {
   double idle_timeout_jitter = 0.25;
 };
 
-// One series of a push, already validated by the distributor: labels sorted, unique, non-empty.
-struct PushSeries {
-  std::span<const labels::Label> labels;
-  std::span<const prompb::Sample> samples;
-};
-
-// Counts per Cortex discard reason label ("sample-out-of-order", …) and the first error.
-struct PushResult {
-  uint64_t appended = 0;
-  std::map<std::string, uint64_t> discarded;  // reason → samples
-  // OK, InvalidArgument (a sample was rejected: HTTP 400 with Cortex's message), or an error of
-  // the TSDB (Unavailable / Internal: HTTP 5xx, the client retries).
-  absl::Status status;
-};
-
 // Per-tenant figures for /ingester/all_user_stats and metrics.
 struct UserStats {
   std::string tenant;
@@ -94,19 +80,20 @@ struct IngesterCounters {
   absl::Mutex idle_checks_mu;
 };
 
-class Ingester {
+class Ingester final : public IngesterService {
  public:
   // Reopens every tenant found in tsdb_dir (in parallel). REQUIRES: fs, clock and overrides
   // outlive the ingester.
   static absl::StatusOr<std::unique_ptr<Ingester>> Open(Fs* fs, IngesterConfig cfg,
                                                         const Clock* clock,
                                                         const limits::Overrides* overrides);
-  ~Ingester();
+  ~Ingester() override;
 
   // Appends the samples of `series` for `tenant`, creating its TSDB if needed.
-  PushResult Push(const std::string& tenant, std::span<const PushSeries> series);
+  PushResult Push(const std::string& tenant, std::span<const PushSeries> series) override;
   // A querier over the tenant's data; an empty querier for an unknown tenant.
-  std::unique_ptr<storage::Querier> Querier(const std::string& tenant, int64_t mint, int64_t maxt);
+  std::unique_ptr<storage::Querier> Querier(const std::string& tenant, int64_t mint,
+                                            int64_t maxt) override;
 
   // Lifecycle steps (the background loops call these).
   void CompactionTick(bool force = false, const std::vector<std::string>& only_tenants = {});
