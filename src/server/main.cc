@@ -1,9 +1,63 @@
-// The strata binary. Subcommands:
-//   strata                      run the server (all roles)   [not yet: issue "Ingester service"]
-//   strata tsdb dump <block>    print a block's series and samples, like `promtool tsdb dump`
+// The strata binary.
+//   strata [flags]               run the server (all roles; `strata -help` lists the flags)
+//   strata tsdb dump|list <dir>  inspect blocks, like `promtool tsdb dump|list`
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
+#include "server/config.h"
+#include "server/server.h"
 #include "tools/cli.h"
+#include "util/log.h"
 
-int main(int argc, char** argv) { return strata::tools::Main(argc, argv); }
+namespace {
+
+int RunServer(int argc, char** argv) {
+  using namespace strata;
+  auto loaded = server::LoadConfig(argc, argv, DefaultFs());
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "error loading config: %s\n", std::string(loaded.status().message()).c_str());
+    return 1;
+  }
+  if (loaded->help_requested) {
+    std::fputs(server::FlagsHelp().c_str(), stdout);
+    return 0;
+  }
+  log::Level level;
+  if (log::ParseLevel(loaded->config.server.log_level, &level)) log::SetLevel(level);
+
+  // SIGTERM/SIGINT are taken by one thread with sigwait: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto srv = server::Server::Create(loaded->config, DefaultFs(), RealClock::Default());
+  if (!srv.ok()) {
+    std::fprintf(stderr, "invalid config: %s\n", std::string(srv.status().message()).c_str());
+    return 1;
+  }
+  auto port = (*srv)->Start();
+  if (!port.ok()) {
+    log::Error("failed to start", {{"err", std::string(port.status().message())}});
+    return 1;
+  }
+  std::thread([s = srv->get(), signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::Info("received signal, shutting down", {{"signal", strsignal(sig)}});
+    s->RequestShutdown();
+  }).detach();
+  (*srv)->WaitForShutdownRequest();
+  (*srv)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "tsdb") == 0) return strata::tools::Main(argc, argv);
+  return RunServer(argc, argv);
+}

@@ -1,0 +1,102 @@
+#include "ingester/ingester_metrics.h"
+
+#include "util/status_macros.h"
+
+namespace strata::ingester {
+namespace {
+
+using metrics::Desc;
+using metrics::MetricType;
+
+// Index of each family in the per-tenant collector below.
+enum PerTenant : size_t {
+  kMemorySeries,
+  kMemoryUsers,
+  kActiveSeries,
+  kTenantMemory,
+  kOOOSeries,
+  kIngestionRate,
+  kBlocksLoaded,
+};
+
+std::vector<Desc> PerTenantDescs() {
+  return {
+      {"cortex_ingester_memory_series", "The current number of series in memory.",
+       MetricType::kGauge, {}},
+      {"cortex_ingester_memory_users", "The current number of users in memory.",
+       MetricType::kGauge, {}},
+      {"cortex_ingester_active_series", "Number of currently active series per user.",
+       MetricType::kGauge, {"user"}},
+      {"strata_ingester_tenant_memory_bytes",
+       "Bytes of memory held by the tenant's TSDB head (series, labels, postings, open in-order "
+       "and out-of-order chunks) and active-series tracker.",
+       MetricType::kGauge, {"user"}},
+      {"strata_ingester_ooo_head_series",
+       "Series of the tenant holding out-of-order data not yet compacted.", MetricType::kGauge,
+       {"user"}},
+      {"cortex_ingester_ingestion_rate_samples_per_second",
+       "Ingestion rate of the user over the last active-series update period.",
+       MetricType::kGauge, {"user"}},
+      {"cortex_ingester_tsdb_blocks_loaded", "Number of currently loaded data blocks.",
+       MetricType::kGauge, {"user"}},
+  };
+}
+
+std::vector<Desc> CounterDescs() {
+  return {
+      {"cortex_ingester_ingested_samples_total",
+       "The total number of samples ingested successfully.", MetricType::kCounter, {}},
+      {"cortex_ingester_ingested_samples_failures_total",
+       "The total number of samples that errored on ingestion.", MetricType::kCounter, {}},
+      {"cortex_ingester_tsdb_compactions_triggered_total",
+       "Total number of triggered compactions.", MetricType::kCounter, {}},
+      {"cortex_ingester_tsdb_compactions_total", "Total number of TSDB compactions that were executed.",
+       MetricType::kCounter, {}},
+      {"cortex_ingester_tsdb_compactions_failed_total",
+       "Total number of compactions that failed.", MetricType::kCounter, {}},
+      {"cortex_ingester_shipper_uploads_total", "Total number of uploaded blocks.",
+       MetricType::kCounter, {}},
+      {"cortex_ingester_shipper_upload_failures_total",
+       "Total number of block upload failures.", MetricType::kCounter, {}},
+      {"cortex_ingester_tsdb_wal_corruptions_total",
+       "Total number of WAL, WBL or head chunk corruptions repaired at open.",
+       MetricType::kCounter, {}},
+      {"cortex_ingester_idle_tsdb_checks_total",
+       "The total number of various results for idle TSDB checks.", MetricType::kCounter,
+       {"result"}},
+  };
+}
+
+}  // namespace
+
+absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry) {
+  RETURN_IF_ERROR(registry->NewCollector(PerTenantDescs(), [ing](metrics::CollectSink& sink) {
+    const std::vector<UserStats> stats = ing->AllUserStats();
+    double series = 0;
+    for (const UserStats& u : stats) {
+      series += u.num_series;
+      sink.Add(kActiveSeries, {u.tenant}, u.active_series);
+      sink.Add(kTenantMemory, {u.tenant}, u.memory_bytes);
+      sink.Add(kOOOSeries, {u.tenant}, u.ooo_series);
+      sink.Add(kIngestionRate, {u.tenant}, u.ingestion_rate);
+      sink.Add(kBlocksLoaded, {u.tenant}, u.loaded_blocks);
+    }
+    sink.Add(kMemorySeries, {}, series);
+    sink.Add(kMemoryUsers, {}, stats.size());
+  }));
+  return registry->NewCollector(CounterDescs(), [ing](metrics::CollectSink& sink) {
+    IngesterCounters& c = ing->counters();
+    sink.Add(0, {}, c.ingested_samples.load());
+    sink.Add(1, {}, c.ingested_samples_failures.load());
+    sink.Add(2, {}, c.compactions_triggered.load());
+    sink.Add(3, {}, c.compactions.load());
+    sink.Add(4, {}, c.compactions_failed.load());
+    sink.Add(5, {}, c.shipper_uploads.load());
+    sink.Add(6, {}, c.shipper_upload_failures.load());
+    sink.Add(7, {}, c.wal_corruptions.load());
+    absl::MutexLock l(&c.idle_checks_mu);
+    for (const auto& [result, n] : c.idle_checks) sink.Add(8, {result}, n);
+  });
+}
+
+}  // namespace strata::ingester
