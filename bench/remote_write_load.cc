@@ -1,0 +1,225 @@
+// Remote-write load driver: pushes pre-encoded Prometheus remote-write requests to a server and
+// reports samples/s, and — read from the server's own /metrics — CPU per sample and RSS growth per
+// series. Works against Strata or any remote-write receiver (Prometheus with
+// --web.enable-remote-write-receiver: pass -metrics_path=/metrics and -push_path=/api/v1/write).
+//
+//   remote_write_load -port=9009 -series=100000 -samples=120 -ooo_fraction=0.1 -tenants=1
+//                     -connections=2 -batch=2000
+//
+// Requests are built before the clock starts (as Prometheus sends them: one sample per series per
+// request, `batch` samples per request), so the figures measure the receiver, not the generator.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "prompb/compression.h"
+#include "prompb/encode.h"
+
+namespace {
+
+struct Options {
+  int port = 9009;
+  std::string push_path = "/api/v1/push";
+  std::string metrics_path = "/metrics";
+  int series = 10000;
+  int samples = 120;  // per series
+  double ooo_fraction = 0;
+  int64_t ooo_max_ms = 30 * 60 * 1000;
+  int tenants = 1;
+  int connections = 2;
+  int batch = 2000;  // samples per request
+  int64_t interval_ms = 15000;
+};
+
+bool ParseFlag(const char* arg, const char* name, std::string* out) {
+  size_t n = std::strlen(name);
+  if (std::strncmp(arg, "-", 1) != 0) return false;
+  const char* a = arg[1] == '-' ? arg + 2 : arg + 1;
+  if (std::strncmp(a, name, n) != 0 || a[n] != '=') return false;
+  *out = a + n + 1;
+  return true;
+}
+
+Options ParseOptions(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; i++) {
+    std::string v;
+    if (ParseFlag(argv[i], "port", &v)) o.port = std::stoi(v);
+    else if (ParseFlag(argv[i], "push_path", &v)) o.push_path = v;
+    else if (ParseFlag(argv[i], "metrics_path", &v)) o.metrics_path = v;
+    else if (ParseFlag(argv[i], "series", &v)) o.series = std::stoi(v);
+    else if (ParseFlag(argv[i], "samples", &v)) o.samples = std::stoi(v);
+    else if (ParseFlag(argv[i], "ooo_fraction", &v)) o.ooo_fraction = std::stod(v);
+    else if (ParseFlag(argv[i], "tenants", &v)) o.tenants = std::stoi(v);
+    else if (ParseFlag(argv[i], "connections", &v)) o.connections = std::stoi(v);
+    else if (ParseFlag(argv[i], "batch", &v)) o.batch = std::stoi(v);
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+struct Request {
+  std::string tenant;
+  std::string body;
+  int samples;
+};
+
+// One request per (scrape round, batch of series), with labels shaped like a node exporter's.
+std::vector<Request> BuildRequests(const Options& o) {
+  std::vector<Request> out;
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> unit(0, 1);
+  const int64_t start = 1700000000000;
+  std::string raw;
+  for (int round = 0; round < o.samples; round++) {
+    for (int first = 0; first < o.series; first += o.batch) {
+      strata::prompb::WriteRequest req;
+      for (int s = first; s < std::min(o.series, first + o.batch); s++) {
+        strata::prompb::TimeSeries ts;
+        ts.labels = {{"__name__", "node_cpu_seconds_total"},
+                     {"cpu", std::to_string(s % 64)},
+                     {"instance", "host-" + std::to_string(s / 640) + ":9100"},
+                     {"job", "node"},
+                     {"mode", "user"},
+                     {"series", std::to_string(s)}};
+        int64_t t = start + round * o.interval_ms;
+        if (o.ooo_fraction > 0 && round > 0 && unit(rng) < o.ooo_fraction) {
+          t -= static_cast<int64_t>(unit(rng) * o.ooo_max_ms) + 1;
+        }
+        ts.samples.push_back({round * 1.5 + s, t});
+        req.timeseries.push_back(std::move(ts));
+      }
+      Request r;
+      r.tenant = "tenant-" + std::to_string((first / o.batch) % o.tenants);
+      r.samples = static_cast<int>(req.timeseries.size());
+      strata::prompb::EncodeWriteRequest(req, &raw);
+      strata::prompb::CompressSnappy(raw, &r.body);
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    std::perror("connect");
+    std::exit(1);
+  }
+  return fd;
+}
+
+// Sends one request on a keep-alive connection; returns the HTTP status and fills `body`.
+int Roundtrip(int fd, const std::string& head, const std::string& payload, std::string* body) {
+  std::string msg = head + payload;
+  for (size_t off = 0; off < msg.size();) {
+    ssize_t n = ::write(fd, msg.data() + off, msg.size() - off);
+    if (n <= 0) return 0;
+    off += n;
+  }
+  std::string resp;
+  char buf[65536];
+  size_t need = std::string::npos;
+  while (need == std::string::npos || resp.size() < need) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return 0;
+    resp.append(buf, n);
+    size_t hdr = resp.find("\r\n\r\n");
+    if (hdr != std::string::npos && need == std::string::npos) {
+      size_t cl = resp.find("Content-Length: ");
+      if (cl == std::string::npos) cl = resp.find("content-length: ");
+      size_t len = cl == std::string::npos ? 0 : std::strtoul(resp.c_str() + cl + 16, nullptr, 10);
+      need = hdr + 4 + len;
+    }
+  }
+  *body = resp.substr(resp.find("\r\n\r\n") + 4);
+  return std::atoi(resp.substr(9, 3).c_str());
+}
+
+double MetricOf(const Options& o, const char* name) {
+  int fd = Connect(o.port);
+  std::string body;
+  Roundtrip(fd, "GET " + o.metrics_path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "", &body);
+  ::close(fd);
+  size_t p = 0;
+  while ((p = body.find(name, p)) != std::string::npos) {
+    if ((p == 0 || body[p - 1] == '\n') && body[p + std::strlen(name)] == ' ') {
+      return std::strtod(body.c_str() + p + std::strlen(name) + 1, nullptr);
+    }
+    p++;
+  }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = ParseOptions(argc, argv);
+  std::fprintf(stderr, "building %d x %d samples...\n", o.series, o.samples);
+  const std::vector<Request> reqs = BuildRequests(o);
+  const double cpu0 = MetricOf(o, "process_cpu_seconds_total");
+  const double rss0 = MetricOf(o, "process_resident_memory_bytes");
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> samples_ok{0}, errors{0};
+  auto t0 = std::chrono::steady_clock::now();
+  {
+    std::vector<std::jthread> workers;
+    for (int c = 0; c < o.connections; c++) {
+      workers.emplace_back([&] {
+        int fd = Connect(o.port);
+        std::string body;
+        for (size_t i = next++; i < reqs.size(); i = next++) {
+          const Request& r = reqs[i];
+          std::string head = "POST " + o.push_path + " HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: " +
+                             r.tenant + "\r\nContent-Type: application/x-protobuf\r\n" +
+                             "Content-Encoding: snappy\r\nContent-Length: " +
+                             std::to_string(r.body.size()) + "\r\n\r\n";
+          int status = Roundtrip(fd, head, r.body, &body);
+          if (status / 100 == 2) {
+            samples_ok += r.samples;
+          } else {
+            errors++;
+            if (status == 0) {
+              ::close(fd);
+              fd = Connect(o.port);
+            }
+          }
+        }
+        ::close(fd);
+      });
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu1 = MetricOf(o, "process_cpu_seconds_total");
+  const double rss1 = MetricOf(o, "process_resident_memory_bytes");
+  const double total = static_cast<double>(samples_ok.load());
+  std::printf("samples=%.0f seconds=%.3f samples_per_s=%.0f errors=%lld\n", total, secs,
+              total / secs, static_cast<long long>(errors.load()));
+  if (cpu0 >= 0 && cpu1 >= 0) {
+    std::printf("server_cpu_us_per_sample=%.3f rss_growth_bytes_per_series=%.0f\n",
+                (cpu1 - cpu0) * 1e6 / total, (rss1 - rss0) / o.series);
+  }
+  return errors.load() == 0 ? 0 : 1;
+}
