@@ -203,7 +203,7 @@ TEST_F(PromtoolInteropTest, PromtoolReadsOurBlocks) {
 // print them identically. DISABLED until labels::Labels::ToString quotes like Go: today it prints
 // \a \b \f \v as \x07 \x08 \x0c \x0b, and invalid UTF-8 and non-printable runes (U+0085,
 // U+00A0, U+200B, U+FEFF) raw, where Go writes \xff and \u0085, \u00a0, \u200b, \ufeff.
-TEST_F(PromtoolInteropTest, DISABLED_LabelQuotingMatchesGo) {
+TEST_F(PromtoolInteropTest, LabelQuotingMatchesGo) {
   const std::vector<std::string> values = {"bell\a bs\b ff\f vt\v del\x7f",
                                            "bad utf8 \xff\xfe end",
                                            "c1 \u0085 end",

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "distributor/go_format.h"
+#include "util/go_strings.h"
 #include "util/strings.h"
 
 namespace strata::distributor {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "distributor/go_format.h"
+#include "util/go_strings.h"
 #include "distributor/validate_messages.h"
 
 namespace strata::distributor {

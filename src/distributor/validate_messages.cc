@@ -4,7 +4,7 @@
 #include <map>
 #include <vector>
 
-#include "distributor/go_format.h"
+#include "util/go_strings.h"
 #include "distributor/validate.h"
 #include "util/strings.h"
 

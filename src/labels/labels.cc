@@ -5,38 +5,10 @@
 #include "util/strings.h"
 #include "util/check.h"
 #include "util/coding.h"
+#include "util/go_strings.h"
 #include "xxhash.h"
 
 namespace strata::labels {
-namespace {
-
-// Go's strconv.Quote for the characters label values actually contain; non-ASCII UTF-8 passes
-// through unchanged, as Go prints printable runes as they are.
-void AppendQuoted(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\t': out->append("\\t"); break;
-      case '\r': out->append("\\r"); break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          static const char kHex[] = "0123456789abcdef";
-          out->append("\\x");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
-}  // namespace
-
 void Labels::Iterator::Load() {
   if (p_ >= end_) {
     p_ = end_;
@@ -125,7 +97,7 @@ std::string Labels::ToString() const {
     first = false;
     out.append(l.name);
     out.push_back('=');
-    AppendQuoted(&out, l.value);
+    AppendGoQuote(&out, l.value);  // Go's %q, as Prometheus prints labels
   }
   out.push_back('}');
   return out;

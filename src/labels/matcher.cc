@@ -7,6 +7,8 @@
 #include "util/check.h"
 #include "util/strings.h"
 
+#include "util/go_strings.h"
+
 namespace strata::labels {
 namespace {
 
@@ -44,103 +46,6 @@ bool SplitLiteralAlternation(std::string_view pattern, std::vector<std::string>*
   }
   *out = std::move(unique);
   return true;
-}
-
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if it is invalid.
-int Utf8Len(std::string_view s, size_t i, uint32_t* rune) {
-  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  const uint8_t c = b(i);
-  int n;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  uint32_t r = c & (0x7F >> n);
-  for (int k = 1; k < n; k++) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    r = (r << 6) | (b(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are invalid, as in Go.
-  if ((n == 3 && r < 0x800) || (n == 4 && (r < 0x10000 || r > 0x10FFFF)) ||
-      (r >= 0xD800 && r <= 0xDFFF)) {
-    return 0;
-  }
-  *rune = r;
-  return n;
-}
-
-// Go's strconv.Quote (what %q prints) for the cases label values contain: the usual escapes,
-// \xNN for other ASCII controls and for bytes that are not valid UTF-8, \u00NN for C1 controls.
-// Other non-ASCII characters are printed as they are (Go escapes a few more non-printable ones).
-void AppendGoQuoted(std::string* out, std::string_view s) {
-  const auto escape = [out](const char* prefix, uint32_t v) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out->append(prefix);
-    out->push_back(kHex[(v >> 4) & 15]);
-    out->push_back(kHex[v & 15]);
-  };
-  out->push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<uint8_t>(s[i]);
-    if (c >= 0x80) {
-      uint32_t r = 0;
-      const int n = Utf8Len(s, i, &r);
-      if (n == 0) {
-        escape("\\x", c);
-        i++;
-      } else if (r < 0xA0) {
-        escape("\\u00", r);
-        i += n;
-      } else {
-        out->append(s.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
-    i++;
-    switch (c) {
-      case '\a':
-        out->append("\\a");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\v':
-        out->append("\\v");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          escape("\\x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
 }
 
 const std::vector<std::string>& EmptySet() {
@@ -289,7 +194,7 @@ const std::vector<std::string>& Matcher::SetMatches() const {
 std::string Matcher::ToString() const {
   std::string out = name_;
   out.append(MatchTypeString(type_));
-  AppendGoQuoted(&out, value_);
+  AppendGoQuote(&out, value_);
   return out;
 }
 

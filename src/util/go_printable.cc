@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <iterator>
 
-#include "distributor/go_format.h"
+#include "util/go_strings.h"
 
-namespace strata::distributor {
+namespace strata {
 namespace {
 
 struct RuneRange {
@@ -208,4 +208,4 @@ bool IsGoPrint(char32_t r) {
   return it != std::begin(kPrintable) && uint32_t{r} <= std::prev(it)->hi;
 }
 
-}  // namespace strata::distributor
+}  // namespace strata

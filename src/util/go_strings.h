@@ -7,14 +7,14 @@
 // counts runes of the input, not bytes of the output.
 //
 // These are pure functions; thread-safe.
-#ifndef STRATA_DISTRIBUTOR_GO_FORMAT_H_
-#define STRATA_DISTRIBUTOR_GO_FORMAT_H_
+#ifndef STRATA_UTIL_GO_STRINGS_H_
+#define STRATA_UTIL_GO_STRINGS_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace strata::distributor {
+namespace strata {
 
 inline constexpr char32_t kRuneError = 0xFFFD;
 
@@ -55,6 +55,6 @@ std::string GoQuotePrefix(std::string_view s, size_t max_runes);
 // The precision Cortex uses for quoted strings in validation messages.
 inline constexpr size_t kCortexQuotePrecision = 200;
 
-}  // namespace strata::distributor
+}  // namespace strata
 
-#endif  // STRATA_DISTRIBUTOR_GO_FORMAT_H_
+#endif  // STRATA_UTIL_GO_STRINGS_H_

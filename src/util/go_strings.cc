@@ -1,8 +1,8 @@
-#include "distributor/go_format.h"
+#include "util/go_strings.h"
 
 #include <cstdint>
 
-namespace strata::distributor {
+namespace strata {
 namespace {
 
 constexpr char kLowerHex[] = "0123456789abcdef";
@@ -172,4 +172,4 @@ std::string GoQuotePrefix(std::string_view s, size_t max_runes) {
   return out;
 }
 
-}  // namespace strata::distributor
+}  // namespace strata

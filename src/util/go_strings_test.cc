@@ -1,4 +1,4 @@
-#include "distributor/go_format.h"
+#include "util/go_strings.h"
 
 #include <string>
 #include <string_view>
@@ -8,7 +8,7 @@
 // Expected strings below were printed by Go's fmt (go1.19 "%q" / "%.3q" / "%.200q"), written as
 // C++ literals with octal escapes so a following hex digit cannot extend an escape.
 
-namespace strata::distributor {
+namespace strata {
 namespace {
 
 std::string Repeat(std::string_view s, int n) {
@@ -166,4 +166,4 @@ TEST(AppendUtf8Test, RoundTripsThroughDecodeRune) {
 }
 
 }  // namespace
-}  // namespace strata::distributor
+}  // namespace strata
