@@ -2,19 +2,18 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <future>
-#include <optional>
-#include <thread>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
+#include <future>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "api/http_session.h"
@@ -54,7 +53,8 @@ absl::StatusOr<net::ip::address> ParseAddress(const std::string& address) {
 class HttpServer::Impl {
  public:
   explicit Impl(HttpServerOptions options)
-      : ctx_(std::move(options)), acceptor_(net::make_strand(ioc_)),
+      : ctx_(std::move(options)),
+        acceptor_(net::make_strand(ioc_)),
         retry_timer_(acceptor_.get_executor()) {
     ctx_.router = &router_;
   }
@@ -89,7 +89,7 @@ class HttpServer::Impl {
   // Keeps run() going while no operation is pending, e.g. when every connection waits for a
   // worker: the responses are posted to the io_context later.
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_guard_;
-  tcp::acceptor acceptor_;       // On its own strand: accepts, retries and Stop's close.
+  tcp::acceptor acceptor_;         // On its own strand: accepts, retries and Stop's close.
   net::steady_timer retry_timer_;  // On the acceptor's strand.
   std::unique_ptr<WorkerPool> pool_;
   std::vector<std::thread> io_threads_;
@@ -175,9 +175,8 @@ std::vector<std::shared_ptr<Session>> HttpServer::Impl::LiveSessions() {
 }
 
 bool HttpServer::Impl::AwaitNoSessions(absl::Duration timeout) {
-  auto none = [](ServerContext* ctx) ABSL_EXCLUSIVE_LOCKS_REQUIRED(ctx->mu) {
-    return ctx->sessions.empty();
-  };
+  auto none = [](ServerContext* ctx)
+                  ABSL_EXCLUSIVE_LOCKS_REQUIRED(ctx->mu) { return ctx->sessions.empty(); };
   absl::MutexLock lock(&ctx_.mu);
   return ctx_.mu.AwaitWithTimeout(absl::Condition(+none, &ctx_), timeout);
 }

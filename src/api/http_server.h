@@ -45,7 +45,8 @@ struct HttpServerOptions {
   // closed. Default 120 s (Cortex's http_server_idle_timeout).
   int64_t idle_timeout_ms = 120'000;
   // From the first byte of a request until its headers are complete; protects against clients
-  // that trickle headers (slow loris). Default 30 s.
+  // that trickle headers (slow loris). Also how long a new connection may stay silent before its
+  // first request. Default 30 s.
   int64_t header_timeout_ms = 30'000;
   // For receiving the whole body once the headers are in. Default 120 s.
   int64_t body_timeout_ms = 120'000;

@@ -33,8 +33,8 @@ using SteadyClock = std::chrono::steady_clock;
 
 // Describes the request exactly as a handler saw it.
 std::string Describe(const HttpRequest& req) {
-  std::string out = StrCat("method=", req.method, "\npath=", req.path, "\nquery=", req.raw_query,
-                           "\n");
+  std::string out =
+      StrCat("method=", req.method, "\npath=", req.path, "\nquery=", req.raw_query, "\n");
   for (const auto& [k, v] : req.params) StrAppend(&out, "param ", k, "=", v, "\n");
   StrAppend(&out, "org=", req.Header("x-scope-orgid"), "\nbody=", req.body);
   return out;
@@ -104,9 +104,9 @@ class HttpServerTest : public ::testing::Test {
 
 TEST_F(HttpServerTest, GetDecodesQueryParamsAndHeaders) {
   StartServer();
-  ParsedResponse resp = Fetch(GetRequest(
-      "/echo?match[]=up&match%5B%5D=%7Bjob%3D%22a%22%7D&q=a+b%2Fc&empty=",
-      "x-SCOPE-orgid: tenant-7\r\n"));
+  ParsedResponse resp =
+      Fetch(GetRequest("/echo?match[]=up&match%5B%5D=%7Bjob%3D%22a%22%7D&q=a+b%2Fc&empty=",
+                       "x-SCOPE-orgid: tenant-7\r\n"));
   EXPECT_EQ(resp.status, 200);
   EXPECT_EQ(resp.version, "HTTP/1.1");
   EXPECT_EQ(resp.Header("content-type"), "text/plain; charset=utf-8");
@@ -120,9 +120,9 @@ TEST_F(HttpServerTest, GetDecodesQueryParamsAndHeaders) {
 
 TEST_F(HttpServerTest, PostFormParamsComeBeforeQueryParams) {
   StartServer();
-  ParsedResponse resp = Fetch(PostRequest(
-      "/echo?query=from_query", "application/x-www-form-urlencoded; charset=utf-8",
-      "query=sum(rate(x%5B5m%5D))&match[]=a&match[]=b+c"));
+  ParsedResponse resp = Fetch(PostRequest("/echo?query=from_query",
+                                          "application/x-www-form-urlencoded; charset=utf-8",
+                                          "query=sum(rate(x%5B5m%5D))&match[]=a&match[]=b+c"));
   EXPECT_EQ(resp.status, 200);
   EXPECT_EQ(resp.body,
             "method=POST\npath=/echo\nquery=query=from_query\n"
@@ -203,7 +203,8 @@ TEST_F(HttpServerTest, KeepAliveAnswersSequentialAndPipelinedRequestsInOrder) {
 TEST_F(HttpServerTest, ConnectionCloseAndHttp10CloseAfterResponse) {
   StartServer();
   TestConnection conn = Connect();
-  absl::StatusOr<ParsedResponse> resp = conn.RoundTrip(GetRequest("/echo", "Connection: close\r\n"));
+  absl::StatusOr<ParsedResponse> resp =
+      conn.RoundTrip(GetRequest("/echo", "Connection: close\r\n"));
   ASSERT_TRUE(resp.ok()) << resp.status();
   EXPECT_EQ(resp->Header("Connection"), "close");
   EXPECT_TRUE(conn.WaitForClose());
@@ -324,7 +325,8 @@ TEST_F(HttpServerTest, ChunkedBodyOverLimitIs413) {
   TestConnection conn = Connect();
   std::string chunk(600, 'c');
   ASSERT_TRUE(conn.Send(StrCat("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                               "\r\n258\r\n", chunk, "\r\n258\r\n", chunk, "\r\n0\r\n\r\n"))
+                               "\r\n258\r\n",
+                               chunk, "\r\n258\r\n", chunk, "\r\n0\r\n\r\n"))
                   .ok());
   absl::StatusOr<ParsedResponse> resp = conn.ReadResponse();
   ASSERT_TRUE(resp.ok()) << resp.status();
@@ -394,6 +396,16 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionTimesOut) {
   ASSERT_TRUE(conn.RoundTrip(GetRequest("/echo")).ok());
   ExpectClosedAfter(conn, SteadyClock::now(), 200);
   EXPECT_EQ(handled_.load(), 1);
+}
+
+TEST_F(HttpServerTest, SilentNewConnectionGetsHeaderTimeout) {
+  HttpServerOptions options;
+  options.idle_timeout_ms = 60'000;
+  options.header_timeout_ms = 200;
+  StartServer(options);
+  SteadyClock::time_point start = SteadyClock::now();
+  TestConnection conn = Connect();
+  ExpectClosedAfter(conn, start, 200);
 }
 
 TEST_F(HttpServerTest, SlowHeadersTimeOut) {

@@ -1,10 +1,6 @@
 #include "api/http_session.h"
 
-#include <chrono>
-#include <utility>
-
 #include <boost/asio/dispatch.hpp>
-#include <boost/none.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
@@ -12,6 +8,9 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/none.hpp>
+#include <chrono>
+#include <utility>
 
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -110,7 +109,10 @@ void Session::WaitForRequest() {
   res_.reset();
   if (buffer_.size() > 0) return ReadHeader();  // A pipelined request is already here.
   state_ = State::kIdle;
-  stream_.expires_after(Ms(ctx_->options.idle_timeout_ms));
+  // A new connection that sends nothing gets the header timeout: only a client that has made a
+  // request earns the longer keep-alive wait.
+  stream_.expires_after(
+      Ms(served_any_ ? ctx_->options.idle_timeout_ms : ctx_->options.header_timeout_ms));
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                           beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
 }
@@ -132,10 +134,9 @@ void Session::ReadHeader() {
   // before OnHeader could answer with a message naming it. Set in OnHeader.
   parser_->body_limit(boost::none);
   stream_.expires_after(Ms(ctx_->options.header_timeout_ms));
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
-                            self->OnHeader(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 void Session::OnHeader(beast::error_code ec) {
@@ -144,9 +145,9 @@ void Session::OnHeader(beast::error_code ec) {
   keep_alive_ = parser_->keep_alive();
   auto length = parser_->content_length();  // boost::optional<uint64_t>
   if (length && *length > ctx_->options.max_body_bytes) {
-    return RespondAndClose(413, StrCat("request body too large: Content-Length ", *length,
-                                       " exceeds the limit of ", ctx_->options.max_body_bytes,
-                                       " bytes\n"));
+    return RespondAndClose(
+        413, StrCat("request body too large: Content-Length ", *length, " exceeds the limit of ",
+                    ctx_->options.max_body_bytes, " bytes\n"));
   }
   // Still needed for bodies without Content-Length (chunked): Beast counts them as they arrive.
   parser_->body_limit(ctx_->options.max_body_bytes);
@@ -173,9 +174,7 @@ void Session::OnContinueWritten(beast::error_code ec) {
 void Session::ReadBody() {
   stream_.expires_after(Ms(ctx_->options.body_timeout_ms));
   http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                     self->OnBody(ec);
-                   });
+                   [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
 }
 
 void Session::OnBody(beast::error_code ec) {
@@ -197,8 +196,8 @@ void Session::OnReadError(beast::error_code ec, const char* reading) {
   // the connection without an answer, as there is no one to read it.
   if (IsHttpParseError(ec) && ec != http::error::end_of_stream &&
       ec != http::error::partial_message) {
-    return RespondAndClose(400, StrCat("malformed HTTP request ", reading, ": ", ec.message(),
-                                       "\n"));
+    return RespondAndClose(400,
+                           StrCat("malformed HTTP request ", reading, ": ", ec.message(), "\n"));
   }
   Close();
 }
@@ -245,6 +244,7 @@ void Session::Write(HttpResponse resp) {
 
 void Session::OnWrite(beast::error_code ec) {
   if (ec || state_ == State::kClosed) return Close();
+  served_any_ = true;
   if (discard_input_) return Linger();
   if (!keep_alive_) return Close();
   WaitForRequest();

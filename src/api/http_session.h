@@ -7,26 +7,27 @@
 // moved into it and posts the response back to the strand.
 //
 // Life of a request, one at a time per connection:
-//   kIdle     waiting for the first byte of the next request (idle_timeout_ms). Stop() closes it.
-//   kReading  headers (header_timeout_ms), then body (body_timeout_ms); Content-Length > limit → 413.
-//   kHandling the request runs on a worker; nothing is pending on the socket.
-//   kWriting  the response is written (write_timeout_ms); then back to kIdle, or close.
-//   kLinger   after an error response that left input unread: half-closed, draining input.
-//   kClosed
+//   kIdle:     waits for the first byte of the next request (idle_timeout_ms; header_timeout_ms
+//              before the first request). Stop() closes it.
+//   kReading:  headers (header_timeout_ms), then body (body_timeout_ms). A Content-Length over
+//              the limit is answered 413 at once.
+//   kHandling: the request runs on a worker; nothing is pending on the socket.
+//   kWriting:  the response goes out (write_timeout_ms); then kIdle again, or close.
+//   kLinger:   after an error response that left input unread: half-closed, draining input.
+//   kClosed.
 #ifndef STRATA_API_HTTP_SESSION_H_
 #define STRATA_API_HTTP_SESSION_H_
 
 #include <atomic>
-#include <memory>
-#include <optional>
-#include <string>
-#include <unordered_map>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -104,6 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;       // HTTP version of the current request (11 = 1.1).
   bool keep_alive_ = true;      // The current request allows another one after it.
   bool discard_input_ = false;  // After the response, drain input instead of reading a request.
+  bool served_any_ = false;     // A response was written: idle waits use idle_timeout_ms.
 };
 
 // Converts a parsed message into what handlers see: decodes the path and query, and merges form

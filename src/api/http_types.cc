@@ -24,17 +24,16 @@ std::string_view TrimSpaces(std::string_view s) {
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return AsciiLower(x) == AsciiLower(y);
+         });
 }
 
 }  // namespace
 
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
-  return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(),
-      [](char x, char y) { return AsciiLower(x) < AsciiLower(y); });
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](char x, char y) { return AsciiLower(x) < AsciiLower(y); });
 }
 
 std::string_view HttpRequest::Header(std::string_view name) const {
@@ -93,8 +92,7 @@ absl::StatusOr<std::string> PercentDecode(std::string_view in, bool plus_is_spac
       int hi = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
       int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
-        return absl::InvalidArgumentError(
-            StrCat("invalid URL escape \"", in.substr(i, 3), "\""));
+        return absl::InvalidArgumentError(StrCat("invalid URL escape \"", in.substr(i, 3), "\""));
       }
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

@@ -29,9 +29,9 @@ TEST(PercentDecodeTest, RejectsBadEscapes) {
 
 TEST(ParseUrlEncodedTest, KeepsRepeatedKeysInOrder) {
   ParamMap params;
-  ASSERT_TRUE(ParseUrlEncoded("match%5B%5D=up&start=1&match[]=%7Bjob%3D%22a+b%22%7D&&flag&e=",
-                              &params)
-                  .ok());
+  ASSERT_TRUE(
+      ParseUrlEncoded("match%5B%5D=up&start=1&match[]=%7Bjob%3D%22a+b%22%7D&&flag&e=", &params)
+          .ok());
   EXPECT_THAT(params, ElementsAre(Pair("e", ""), Pair("flag", ""), Pair("match[]", "up"),
                                   Pair("match[]", "{job=\"a b\"}"), Pair("start", "1")));
 }
