@@ -151,8 +151,13 @@ inline std::map<std::string, std::string> PushHeaders(const std::string& tenant 
 }
 
 inline std::string StrataBinary() {
-  const char* b = std::getenv("STRATA_BINARY");
-  return b != nullptr ? b : "build/strata";
+  if (const char* b = std::getenv("STRATA_BINARY")) return b;
+  // ctest runs the test from the build directory, where the strata binary sits next to it.
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "build/strata";
+  std::string dir(self, static_cast<size_t>(n));
+  return dir.substr(0, dir.rfind('/')) + "/strata";
 }
 
 }  // namespace strata::e2e

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include "api/query_api.h"
 #include "api/status_http.h"
 #include "api/write_api.h"
 #include "ingester/ingester_metrics.h"
@@ -83,6 +84,13 @@ absl::StatusOr<int> Server::Start() {
   wd.auth_enabled = cfg_.auth_enabled;
   wd.request_shutdown = [this] { RequestShutdown(); };
   api::RegisterWriteApi(*http_, wd);
+  promql::EngineOptions eo;
+  eo.lookback_delta_ms = cfg_.querier.lookback_delta_ms;
+  eo.max_samples = cfg_.querier.max_samples;
+  eo.timeout_ms = cfg_.querier.timeout_ms;
+  engine_ = std::make_unique<promql::Engine>(eo);
+  api::QueryApiDeps qd{ingester_.get(), engine_.get(), cfg_.auth_enabled};
+  api::RegisterQueryApi(*http_, qd);
   RegisterOpsRoutes();
   ASSIGN_OR_RETURN(int port, http_->Start(cfg_.server.http_listen_address,
                                           static_cast<int>(cfg_.server.http_listen_port)));

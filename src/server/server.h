@@ -11,6 +11,7 @@
 #include "distributor/distributor.h"
 #include "ingester/ingester.h"
 #include "metrics/registry.h"
+#include "promql/engine.h"
 #include "server/config.h"
 #include "util/clock.h"
 #include "util/fs.h"
@@ -47,6 +48,7 @@ class Server {
   metrics::Registry registry_;
   std::unique_ptr<ingester::Ingester> ingester_;
   std::unique_ptr<distributor::Distributor> distributor_;
+  std::unique_ptr<promql::Engine> engine_;
   std::unique_ptr<api::HttpServer> http_;
   std::atomic<bool> ready_{false};
 
