@@ -73,12 +73,17 @@ void DB::AddBlock(std::shared_ptr<block::Block> b) {
 }
 
 std::unique_ptr<storage::Querier> DB::Querier(int64_t mint, int64_t maxt) {
+  // The head querier first: from then on the head keeps what it holds until this querier is
+  // gone, and a block persisted after this point is in the list taken below (Head::TruncateMemory
+  // waits for earlier readers after the block is added). The other order misses data that is
+  // truncated from the head between the two.
+  auto head = head_->Querier(mint, maxt);
   std::vector<std::unique_ptr<storage::Querier>> qs;
   for (const auto& b : Blocks()) {
     // Blocks are half-open [min, max); the query range is closed.
     if (b->meta().min_time <= maxt && b->meta().max_time > mint) qs.push_back(b->Querier(mint, maxt));
   }
-  qs.push_back(head_->Querier(mint, maxt));
+  qs.push_back(std::move(head));
   return storage::MergeQueriers(std::move(qs));
 }
 
@@ -92,26 +97,44 @@ block::BlockMeta DB::NewLevel1Meta(int64_t mint, int64_t maxt) const {
   return meta;
 }
 
+absl::StatusOr<std::shared_ptr<block::Block>> DB::WriteAndOpenBlock(storage::Querier& q,
+                                                                    int64_t mint, int64_t maxt,
+                                                                    block::BlockMeta meta) {
+  const std::string final_dir = JoinPath(dir_, meta.ulid.ToString());
+  auto written = compact::WriteBlock(fs_, dir_, q, mint, maxt, std::move(meta));
+  if (written.ok() && !written->has_value()) return nullptr;
+  absl::StatusOr<std::shared_ptr<block::Block>> b =
+      written.ok() ? block::Block::Open(fs_, final_dir) : written.status();
+  // A block that reached its final name but could not be synced or opened would be found by
+  // the next Open while its data is still in the head (and, after a retry, in a second block):
+  // remove it, as Prometheus does when its reload fails.
+  if (!b.ok()) (void)fs_->RemoveAll(final_dir);
+  return b;
+}
+
 absl::Status DB::PersistHeadRange(int64_t mint, int64_t maxt) {
   // Appenders that started before may still commit in-order samples below maxt: let them finish,
   // and keep later ones out, so the block and the truncation see the same data.
   head_->SealBelow(maxt);
-  std::optional<block::BlockMeta> written;
+  std::shared_ptr<block::Block> b;
   {
     // The querier pins the head's memory: it must be gone before truncation.
     auto q = head_->InOrderQuerier(mint, maxt - 1);
-    ASSIGN_OR_RETURN(written, compact::WriteBlock(fs_, dir_, *q, mint, maxt - 1,
-                                                  NewLevel1Meta(mint, maxt)));
+    ASSIGN_OR_RETURN(b, WriteAndOpenBlock(*q, mint, maxt - 1, NewLevel1Meta(mint, maxt)));
   }
-  if (written.has_value()) {
-    ASSIGN_OR_RETURN(auto b, block::Block::Open(fs_, JoinPath(dir_, written->ulid.ToString())));
-    AddBlock(std::move(b));
-  }
+  if (b != nullptr) AddBlock(std::move(b));
   return head_->TruncateMemory(maxt);
 }
 
 absl::Status DB::CompactHead(int64_t mint, int64_t maxt) {
   absl::MutexLock l(&cmp_mu_);
+  // Truncation drops every in-order chunk ending before maxt: data older than mint would be
+  // dropped without being written to the block.
+  if (head_->has_in_order_data() && head_->MinTime() < mint) {
+    return absl::InvalidArgumentError(StrCat("compact head: range [", mint, ", ", maxt,
+                                             ") starts after the head's oldest sample at ",
+                                             head_->MinTime()));
+  }
   RETURN_IF_ERROR(PersistHeadRange(mint, maxt));
   return head_->TruncateWAL(maxt);
 }
@@ -135,12 +158,15 @@ absl::Status DB::Compact() {
 
 absl::Status DB::ForceCompactHeadLocked() {
   const int64_t r = opts_.block_range_ms;
+  // What the head holds now. Samples keep arriving under live traffic: chasing them would cut a
+  // tiny block per round and hold cmp_mu_ until the traffic stops.
+  const int64_t end = head_->MaxTime();
   int64_t last_maxt = INT64_MIN;
-  while (head_->has_in_order_data()) {
+  while (head_->has_in_order_data() && head_->MinTime() <= end) {
     const int64_t mint = head_->MinTime();
     const int64_t window_end = head::RangeForTimestamp(mint, r);
     // One block per aligned window; the last one ends right after the newest sample.
-    const int64_t maxt = std::min(window_end, head_->MaxTime() + 1);
+    const int64_t maxt = std::min(window_end, end + 1);
     // Samples of slower series may still arrive for the window being cut: let them in as OOO.
     head_->SetLateAcceptMinTime(head::RangeForTimestamp(maxt - 1, r) - r);
     RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
@@ -162,17 +188,18 @@ absl::Status DB::CompactOOOHeadLocked() {
   std::vector<std::shared_ptr<block::Block>> written;
   absl::Status s;
   if (cut.last_mmap_ref != 0) {
-    for (int64_t t = r * (cut.mint / r); t <= cut.maxt && s.ok(); t += r) {
+    // The first window is the one holding mint, rounded down: Go's truncating division, which
+    // §7.7 (and Prometheus) use, starts after a negative mint and drops the samples before it.
+    const int64_t first = cut.mint >= 0 ? r * (cut.mint / r) : -r * ((r - 1 - cut.mint) / r);
+    for (int64_t t = first; t <= cut.maxt && s.ok(); t += r) {
       block::BlockMeta meta = NewLevel1Meta(t, t + r);
       meta.compaction.SetOutOfOrder();
       auto q = head_->OOOQuerier(t, t + r - 1, cut.last_mmap_ref);
-      auto m = compact::WriteBlock(fs_, dir_, *q, t, t + r - 1, std::move(meta));
-      if (!m.ok()) {
-        s = m.status();
-      } else if (m->has_value()) {
-        auto b = block::Block::Open(fs_, JoinPath(dir_, (*m)->ulid.ToString()));
-        if (b.ok()) written.push_back(*std::move(b));
-        else s = b.status();
+      auto b = WriteAndOpenBlock(*q, t, t + r - 1, std::move(meta));
+      if (!b.ok()) {
+        s = b.status();
+      } else if (*b != nullptr) {
+        written.push_back(*std::move(b));
       }
     }
   }

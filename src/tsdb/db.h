@@ -61,6 +61,7 @@ class DB {
   // then, if a block was written, the OOO head (§7.8); then retention.
   absl::Status Compact();
   // Persists the in-order head data in [mint, maxt) as one block and truncates the head.
+  // InvalidArgument if the head holds in-order data older than `mint` (it would be lost).
   absl::Status CompactHead(int64_t mint, int64_t maxt);
   // Persists ALL in-order head data, one block per R window (§7.8 step 1).
   absl::Status ForceCompactHead();
@@ -81,6 +82,11 @@ class DB {
   DB(Fs* fs, std::string dir, DBOptions opts, const Clock* clock)
       : fs_(fs), dir_(std::move(dir)), opts_(opts), clock_(clock) {}
   absl::Status LoadBlocks();
+  // Writes [mint, maxt] (closed) of `q` as a block and opens it; nullptr if there is no sample.
+  // On error no block directory is left behind.
+  absl::StatusOr<std::shared_ptr<block::Block>> WriteAndOpenBlock(storage::Querier& q,
+                                                                  int64_t mint, int64_t maxt,
+                                                                  block::BlockMeta meta);
   // Writes head data in [mint, maxt) (in-order) to a block; truncates the head's memory to maxt.
   absl::Status PersistHeadRange(int64_t mint, int64_t maxt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   absl::Status ForceCompactHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);

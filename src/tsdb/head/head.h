@@ -188,6 +188,9 @@ class Head {
 
   mutable ReaderEpochs epochs_;  // see the file comment
   absl::Mutex truncate_mu_;
+  // In-order data below this is persisted (the last memory truncation, or the floor at replay):
+  // what a chunk straddling it still holds below it is not the head's any more.
+  int64_t truncated_below_ ABSL_GUARDED_BY(truncate_mu_) = INT64_MIN;
 };
 
 }  // namespace strata::tsdb::head

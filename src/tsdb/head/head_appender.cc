@@ -44,11 +44,11 @@ AppendBounds BoundsOf(const Head& h, int64_t chunk_range_ms) {
 }  // namespace
 
 HeadAppender::HeadAppender(Head* head)
-    : head_(head), bounds_([head] {
+    : head_(head), epoch_slot_(head->epochs_.Enter()), bounds_([head] {
         AppendBounds b = BoundsOf(*head, head->opts_.chunk_range_ms);
         b.late_accept_min_t = head->late_accept_min_t_.load();
         return b;
-      }()), epoch_slot_(head->epochs_.Enter()) {}
+      }()) {}
 
 HeadAppender::~HeadAppender() {
   if (!released_) Rollback();

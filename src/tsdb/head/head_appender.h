@@ -54,9 +54,12 @@ class HeadAppender final : public storage::Appender {
   void Release();
 
   Head* const head_;
+  // Entered before the bounds are read (members initialise in this order): Head::SealBelow
+  // raises the floor, then waits for readers that entered before; an appender that read the old
+  // floor but entered after that wait began would escape it.
+  int epoch_slot_;
   const AppendBounds bounds_;
   bool released_ = false;
-  int epoch_slot_;
   std::string scratch_;
   std::vector<Pending> pending_;
   // Filled by Apply for Log.

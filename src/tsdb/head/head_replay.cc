@@ -4,6 +4,14 @@
 // Damage is cut off, counted and survived: a corrupt chunks_head file and all later ones are
 // deleted (their samples are still in the WAL); a corrupt WAL/WBL is truncated at the last good
 // record. Acknowledged data before the damage is kept.
+//
+// OOO chunks found in chunks_head/ are adopted only when a WBL m-map marker names them. Every
+// chunk cut at the cap gets a marker in the WBL; a chunk without one is either already in a
+// block (OOO compaction truncated the WBL segments holding its marker, but the chunks_head file
+// survived because other chunks in it are live) or was m-mapped by an OOO compaction that did
+// not finish (its samples are still in the WBL and come back from there). Prometheus 2.42 adopts
+// them all, so compacted OOO data comes back into the head after a restart and is compacted
+// again.
 #include <algorithm>
 #include <map>
 
@@ -31,15 +39,16 @@ class HeadReplayer {
   void OnSeries(const record::RefSeries& rs);
   MemSeries* Lookup(uint64_t ref);
 
-  struct LoadedChunk {
+  struct OOOChunk {
+    uint64_t series_ref;
     MmappedChunk chunk;
-    bool ooo;
   };
+  void OnMarker(const record::RefMmapMarker& m);
 
   Head* const h_;
   const int64_t min_valid_;
-  uint64_t last_chunk_ref_ = 0;
-  absl::flat_hash_map<uint64_t, std::vector<LoadedChunk>> chunks_by_series_;
+  absl::flat_hash_map<uint64_t, std::vector<MmappedChunk>> chunks_by_series_;  // in-order
+  absl::flat_hash_map<uint64_t, OOOChunk> ooo_chunks_;  // by chunk ref, until a marker names it
   absl::flat_hash_map<uint64_t, uint64_t> ref_aliases_;  // WAL ref → series ref (duplicate labels)
   record::Decoder dec_;
   std::vector<record::RefSeries> series_;
@@ -51,15 +60,24 @@ absl::Status HeadReplayer::LoadChunks() {
   uint32_t corrupt_file = 0;
   absl::Status s = h_->chunk_mapper_->IterateAllChunks(
       [this](const chunks::HeadChunkRecord& r) {
-        chunks_by_series_[r.series_ref].push_back(
-            LoadedChunk{MmappedChunk{r.ref, r.mint, r.maxt, r.num_samples()}, r.is_ooo()});
-        last_chunk_ref_ = std::max(last_chunk_ref_, r.ref);
+        const MmappedChunk c{r.ref, r.mint, r.maxt, r.num_samples()};
+        if (r.is_ooo()) {
+          ooo_chunks_[r.ref] = OOOChunk{r.series_ref, c};
+        } else {
+          chunks_by_series_[r.series_ref].push_back(c);
+        }
         return absl::OkStatus();
       },
       &corrupt_file);
   if (absl::IsDataLoss(s) && corrupt_file != 0) {
-    // What was in the damaged files is still in the WAL/WBL.
+    // What was in the damaged files is still in the WAL/WBL. The records read from the damaged
+    // file before the damage are deleted with it: forget them too.
     h_->replay_stats_.corruptions_repaired++;
+    auto gone = [corrupt_file](const MmappedChunk& c) {
+      return chunks::HeadChunkRefFile(c.ref) >= corrupt_file;
+    };
+    for (auto& [ref, list] : chunks_by_series_) std::erase_if(list, gone);
+    absl::erase_if(ooo_chunks_, [&gone](const auto& kv) { return gone(kv.second.chunk); });
     return h_->chunk_mapper_->DeleteFilesFrom(corrupt_file);
   }
   return s;
@@ -78,14 +96,14 @@ void HeadReplayer::OnSeries(const record::RefSeries& rs) {
   if (s->ref() != rs.ref) ref_aliases_[rs.ref] = s->ref();
   auto it = chunks_by_series_.find(rs.ref);
   if (it == chunks_by_series_.end()) return;
-  std::vector<LoadedChunk>& loaded = it->second;
-  std::sort(loaded.begin(), loaded.end(), [](const LoadedChunk& a, const LoadedChunk& b) {
-    return a.chunk.min_time < b.chunk.min_time;
+  std::vector<MmappedChunk>& loaded = it->second;
+  std::sort(loaded.begin(), loaded.end(), [](const MmappedChunk& a, const MmappedChunk& b) {
+    return a.min_time < b.min_time;
   });
   absl::MutexLock l(&s->mu());
-  for (const LoadedChunk& c : loaded) {
-    if (!c.ooo && c.chunk.max_time < min_valid_) continue;  // already in a block
-    s->AddMmappedChunk(c.chunk, c.ooo, h_->opts_.ooo_cap_max);
+  for (const MmappedChunk& c : loaded) {
+    if (c.max_time < min_valid_) continue;  // already in a block
+    s->AddMmappedChunk(c, /*ooo=*/false, h_->opts_.ooo_cap_max);
   }
   chunks_by_series_.erase(it);
 }
@@ -119,18 +137,24 @@ absl::Status HeadReplayer::OnRecord(std::string_view rec, bool is_wbl) {
       return absl::OkStatus();
     case record::RecordType::kMmapMarkers:
       RETURN_IF_ERROR(dec_.MmapMarkers(rec, &markers_));
-      for (const record::RefMmapMarker& m : markers_) {
-        // A marker for a chunk we did not find on disk is ignored: its samples stay in the head.
-        if (m.mmap_ref == 0 || m.mmap_ref > last_chunk_ref_) continue;
-        if (MemSeries* s = Lookup(m.ref)) {
-          absl::MutexLock l(&s->mu());
-          s->DropOOOHead();
-        }
-      }
+      for (const record::RefMmapMarker& m : markers_) OnMarker(m);
       return absl::OkStatus();
     default:
       return absl::OkStatus();  // tombstones, exemplars, metadata: not kept by the head yet
   }
+}
+
+void HeadReplayer::OnMarker(const record::RefMmapMarker& m) {
+  // A marker for a chunk not found on disk (ref 0: none was cut; or its file was lost) is
+  // ignored: the samples logged before it stay in the OOO head.
+  auto it = ooo_chunks_.find(m.mmap_ref);
+  if (it == ooo_chunks_.end() || it->second.series_ref != m.ref) return;
+  MemSeries* s = Lookup(m.ref);
+  if (s == nullptr) return;
+  absl::MutexLock l(&s->mu());
+  s->DropOOOHead();  // its samples are the chunk's
+  s->AddMmappedChunk(it->second.chunk, /*ooo=*/true, h_->opts_.ooo_cap_max);
+  ooo_chunks_.erase(it);
 }
 
 absl::Status HeadReplayer::ReplayLog(const wal::SegmentRange& range, bool is_wbl) {
@@ -189,6 +213,7 @@ absl::Status Head::Replay(int64_t min_valid_time) {
   }
   if (wbl_has_data || ooo_window_ms_.load() > 0) RETURN_IF_ERROR(EnsureWbl());
   absl::MutexLock l(&truncate_mu_);
+  truncated_below_ = min_valid_time;
   return CollectGarbage();  // series whose data all lay below min_valid_time
 }
 

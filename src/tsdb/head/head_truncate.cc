@@ -66,6 +66,10 @@ absl::Status Head::CollectGarbage() {
     }
     oldest_file = std::min(oldest_file, OldestFile(s));
   });
+  // A chunk straddling the last truncation still holds samples below it; they are in a block
+  // already. The head starts at the truncation (Prometheus sets minTime to it), so the next
+  // block does not persist them a second time.
+  if (mint <= maxt) mint = std::max(mint, std::min(truncated_below_, maxt));
   min_time_ = mint;
   max_time_ = maxt;
   min_ooo_time_ = ooo_mint;
@@ -79,6 +83,11 @@ absl::Status Head::CollectGarbage() {
 absl::Status Head::TruncateMemory(int64_t t) {
   absl::MutexLock l(&truncate_mu_);
   AtomicMax(min_valid_time_, t);
+  truncated_below_ = std::max(truncated_below_, t);
+  // A querier that started before the block for [.., t) was added reads these chunks, not the
+  // block: let it finish before they go. Later queriers see the block (DB::Querier takes its
+  // head querier before its list of blocks).
+  epochs_.WaitForReaders();
   series_.ForEach([t](MemSeries& s) {
     absl::MutexLock sl(&s.mu());
     s.TruncateChunksBefore(t);
@@ -113,6 +122,8 @@ absl::Status Head::TruncateOOO(const OOOCut& cut) {
   {
     absl::MutexLock tl(&truncate_mu_);
     if (cut.last_mmap_ref != 0) {
+      // As in TruncateMemory: queriers that started before the OOO blocks were added finish first.
+      epochs_.WaitForReaders();
       series_.ForEach([&](MemSeries& s) {
         absl::MutexLock l(&s.mu());
         s.TruncateOOOUpTo(cut.last_mmap_ref);

@@ -59,52 +59,60 @@ std::pair<MemSeries*, bool> StripeSeries::GetOrSet(uint64_t hash,
 std::vector<std::unique_ptr<MemSeries>> StripeSeries::Gc(
     const std::function<bool(MemSeries&)>& remove) {
   std::vector<std::unique_ptr<MemSeries>> removed;
+  std::vector<MemSeries*> unlinked;
   for (size_t i = 0; i <= mask_; i++) {
-    Stripe& hs = stripes_[i];
-    absl::MutexLock hl(&hs.mu);
-    auto drop = [&](MemSeries* m) {
+    unlinked.clear();
+    UnlinkFromHashStripe(&stripes_[i], remove, &unlinked);
+    // Then out of the ref stripes, one lock at a time. Holding the hash stripe meanwhile would
+    // take stripes i→j here and j→i for another series: a lock-order cycle (absl's deadlock
+    // detector aborts on it). In between, a lookup by ref may still find the series: it is
+    // marked dead, and stays allocated until the caller frees it after waiting for readers.
+    for (MemSeries* m : unlinked) {
       Stripe& rs = stripes_[RefStripe(m->ref())];
-      // Lock order hash → ref; the same stripe is already held.
-      if (&rs != &hs) rs.mu.Lock();
+      absl::MutexLock l(&rs.mu);
       auto node = rs.by_ref.extract(m->ref());
       // An idle tenant's head must give its memory back, tables included.
       if (rs.by_ref.empty()) rs.by_ref = {};
-      if (&rs != &hs) rs.mu.Unlock();
       removed.push_back(std::move(node.mapped()));
-    };
-    auto should_remove = [&](MemSeries* m) {
-      absl::MutexLock sl(&m->mu());
-      return remove(*m);
-    };
-    for (auto it = hs.conflicts.begin(); it != hs.conflicts.end();) {
-      if (should_remove(*it)) {
-        drop(*it);
-        it = hs.conflicts.erase(it);
-      } else {
-        ++it;
-      }
     }
-    for (auto it = hs.by_hash.begin(); it != hs.by_hash.end();) {
-      if (!should_remove(it->second)) {
-        ++it;
-        continue;
-      }
-      const uint64_t hash = it->first;
-      drop(it->second);
-      hs.by_hash.erase(it++);
-      // Promote a conflicting series with the same hash, if any.
-      auto c = std::find_if(hs.conflicts.begin(), hs.conflicts.end(),
-                            [hash](MemSeries* m) { return m->labels().Hash() == hash; });
-      if (c != hs.conflicts.end()) {
-        hs.by_hash.emplace(hash, *c);
-        hs.conflicts.erase(c);
-      }
-    }
-    if (hs.by_hash.empty()) hs.by_hash = {};
-    if (hs.conflicts.empty()) hs.conflicts.shrink_to_fit();
   }
   size_.fetch_sub(removed.size(), std::memory_order_relaxed);
   return removed;
+}
+
+void StripeSeries::UnlinkFromHashStripe(Stripe* hs, const std::function<bool(MemSeries&)>& remove,
+                                        std::vector<MemSeries*>* unlinked) {
+  absl::MutexLock hl(&hs->mu);
+  auto should_remove = [&](MemSeries* m) {
+    absl::MutexLock sl(&m->mu());
+    return remove(*m);
+  };
+  for (auto it = hs->conflicts.begin(); it != hs->conflicts.end();) {
+    if (should_remove(*it)) {
+      unlinked->push_back(*it);
+      it = hs->conflicts.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = hs->by_hash.begin(); it != hs->by_hash.end();) {
+    if (!should_remove(it->second)) {
+      ++it;
+      continue;
+    }
+    const uint64_t hash = it->first;
+    unlinked->push_back(it->second);
+    hs->by_hash.erase(it++);
+    // Promote a conflicting series with the same hash, if any.
+    auto c = std::find_if(hs->conflicts.begin(), hs->conflicts.end(),
+                          [hash](MemSeries* m) { return m->labels().Hash() == hash; });
+    if (c != hs->conflicts.end()) {
+      hs->by_hash.emplace(hash, *c);
+      hs->conflicts.erase(c);
+    }
+  }
+  if (hs->by_hash.empty()) hs->by_hash = {};
+  if (hs->conflicts.empty()) hs->conflicts.shrink_to_fit();
 }
 
 void StripeSeries::ForEach(const std::function<void(MemSeries&)>& fn) const {

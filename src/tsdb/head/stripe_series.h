@@ -1,6 +1,6 @@
 // The head's series, striped to spread lock contention (Prometheus stripeSeries): every series is
 // found by ref in one stripe and by label hash in another. Each stripe's lock sits on its own cache
-// line. Lock order: hash stripe → ref stripe → series; creation takes them one at a time.
+// line. Lock order: stripe → series; no thread ever holds two stripe locks at once.
 #ifndef STRATA_TSDB_HEAD_STRIPE_SERIES_H_
 #define STRATA_TSDB_HEAD_STRIPE_SERIES_H_
 
@@ -58,6 +58,9 @@ class StripeSeries {
   size_t RefStripe(uint64_t ref) const { return ref & mask_; }
   static MemSeries* FindInHashStripe(const Stripe& s, uint64_t hash, std::string_view encoded)
       ABSL_SHARED_LOCKS_REQUIRED(s.mu);
+  // Removes from `hs` (its hash maps only) the series `remove` picks; appends them to `unlinked`.
+  static void UnlinkFromHashStripe(Stripe* hs, const std::function<bool(MemSeries&)>& remove,
+                                   std::vector<MemSeries*>* unlinked);
 
   const size_t mask_;
   std::unique_ptr<Stripe[]> stripes_;
