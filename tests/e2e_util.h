@@ -13,15 +13,19 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "nlohmann/json.hpp"
 #include "prompb/compression.h"
 #include "prompb/encode.h"
 
@@ -41,18 +45,34 @@ inline int FreePort() {
 }
 
 // A child process; killed (SIGKILL) on destruction unless it already exited.
+// `env` ("NAME=value") is added to the inherited environment (replacing an inherited NAME). It is
+// built before fork(): a child of a threaded parent may only make async-signal-safe calls.
 class Process {
  public:
-  Process(const std::string& binary, const std::vector<std::string>& args, const std::string& log) {
+  Process(const std::string& binary, const std::vector<std::string>& args, const std::string& log,
+          const std::vector<std::string>& env = {}) {
+    std::vector<std::string> env_strings = env;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string_view kv(*e);
+      bool replaced = false;
+      for (const auto& x : env) {
+        replaced |=
+            std::string_view(x).substr(0, x.find('=') + 1) == kv.substr(0, kv.find('=') + 1);
+      }
+      if (!replaced) env_strings.emplace_back(kv);
+    }
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(binary.c_str(), argv.data());
+      ::execve(binary.c_str(), argv.data(), envp.data());
       ::_exit(127);
     }
   }
@@ -81,6 +101,13 @@ struct HttpResult {
   std::string body;
 };
 
+// Bounds every read and write on `fd` (30 s), so a hung server fails a test instead of hanging it.
+inline void SetSocketTimeouts(int fd) {
+  timeval tv{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
 // One HTTP/1.1 request on a fresh connection to 127.0.0.1:port.
 inline HttpResult HttpCall(int port, const std::string& method, const std::string& target,
                            const std::string& body = "",
@@ -91,6 +118,7 @@ inline HttpResult HttpCall(int port, const std::string& method, const std::strin
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  SetSocketTimeouts(fd);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     ::close(fd);
     return r;
@@ -129,7 +157,8 @@ inline bool WaitFor(const std::function<bool()>& cond,
 inline std::optional<double> MetricValue(const std::string& page, const std::string& series) {
   std::istringstream in(page);
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind(series + " ", 0) == 0) return std::strtod(line.c_str() + series.size() + 1, nullptr);
+    if (line.rfind(series + " ", 0) == 0)
+      return std::strtod(line.c_str() + series.size() + 1, nullptr);
   }
   return std::nullopt;
 }
@@ -159,6 +188,122 @@ inline std::string StrataBinary() {
   std::string dir(self, static_cast<size_t>(n));
   return dir.substr(0, dir.rfind('/')) + "/strata";
 }
+
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Sends `bytes` as they are to 127.0.0.1:port, half-closes, and returns all the server sent back
+// until it closed the connection ("" if it answered nothing). Reads are bounded (30 s).
+inline std::string RawCall(int port, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  SetSocketTimeouts(fd);
+  std::string resp;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    for (size_t off = 0; off < bytes.size();) {
+      ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      off += n;
+    }
+    ::shutdown(fd, SHUT_WR);
+    char buf[65536];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) resp.append(buf, n);
+  }
+  ::close(fd);
+  return resp;
+}
+
+// The extra environment of strata children: $STRATA_E2E_STRATA_ENV, "NAME=value" entries
+// separated by ';' (e.g. "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"), so any e2e
+// test can be rerun under another allocator without affecting the test process itself.
+inline std::vector<std::string> StrataEnvFromEnvironment() {
+  std::vector<std::string> out;
+  const char* v = std::getenv("STRATA_E2E_STRATA_ENV");
+  if (v == nullptr) return out;
+  std::stringstream in(v);
+  for (std::string kv; std::getline(in, kv, ';');) {
+    if (kv.find('=') != std::string::npos) out.push_back(kv);
+  }
+  return out;
+}
+
+// The real strata binary on a free loopback port with its data under `dir` (tsdb/, bucket/ and
+// strata.log), lifecycle loops on 1 s periods. Killed on destruction unless stopped.
+class StrataServer {
+ public:
+  explicit StrataServer(std::string dir) : dir_(std::move(dir)) {}
+
+  // Starts strata with `extra` flags (a later flag overrides an earlier one) and waits up to 30 s
+  // for /ready. Returns whether it became ready (Log() says why not).
+  bool Start(const std::vector<std::string>& extra = {}) {
+    port_ = FreePort();
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    std::vector<std::string> args = {
+        "-server.http-listen-port=" + std::to_string(port_),
+        "-server.http-listen-address=127.0.0.1",
+        "-blocks-storage.tsdb.dir=" + tsdb_dir(),
+        "-blocks-storage.filesystem.dir=" + bucket_dir(),
+        "-blocks-storage.tsdb.head-compaction-interval=1s",
+        "-blocks-storage.tsdb.ship-interval=1s",
+        "-ingester.active-series-metrics-update-period=1s",
+    };
+    args.insert(args.end(), extra.begin(), extra.end());
+    process_ =
+        std::make_unique<Process>(StrataBinary(), args, log_path(), StrataEnvFromEnvironment());
+    return WaitFor([&] { return HttpCall(port_, "GET", "/ready").status == 200; });
+  }
+  // Sends `sig` and waits for the exit; returns the exit code (-1 if killed by a signal).
+  int Stop(int sig = SIGTERM) { return process_->Stop(sig); }
+
+  int port() const { return port_; }
+  pid_t pid() const { return process_->pid(); }
+  std::string tsdb_dir() const { return dir_ + "/tsdb"; }
+  std::string bucket_dir() const { return dir_ + "/bucket"; }
+  std::string log_path() const { return dir_ + "/strata.log"; }
+  std::string Log() const {
+    std::ifstream in(log_path());
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  HttpResult Get(const std::string& target) const { return HttpCall(port_, "GET", target); }
+  HttpResult Push(const prompb::WriteRequest& req, const std::string& tenant = "") const {
+    return PushBody(EncodePush(req), tenant);
+  }
+  HttpResult PushBody(const std::string& body, const std::string& tenant = "") const {
+    return HttpCall(port_, "POST", "/api/v1/push", body, PushHeaders(tenant));
+  }
+  // A sample of /metrics (`name{labels}` exactly as printed), if present.
+  std::optional<double> Metric(const std::string& series) const {
+    return MetricValue(Get("/metrics").body, series);
+  }
+  // /ingester/all_user_stats as JSON objects keyed by tenant; empty on a bad answer.
+  std::map<std::string, nlohmann::json> UserStats() const {
+    std::map<std::string, nlohmann::json> out;
+    nlohmann::json j =
+        nlohmann::json::parse(Get("/ingester/all_user_stats?format=json").body, nullptr, false);
+    if (!j.is_array()) return out;
+    for (auto& u : j) out[u.value("userID", "")] = u;
+    return out;
+  }
+  // The tenant's numSeries in /ingester/all_user_stats; -1 if the tenant is not there.
+  int64_t NumSeries(const std::string& tenant) const {
+    auto stats = UserStats();
+    auto it = stats.find(tenant);
+    return it == stats.end() ? -1 : it->second.value("numSeries", int64_t{-1});
+  }
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  std::unique_ptr<Process> process_;
+};
 
 }  // namespace strata::e2e
 

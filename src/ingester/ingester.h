@@ -119,8 +119,9 @@ class Ingester final : public IngesterService {
   absl::StatusOr<std::shared_ptr<TenantDB>> GetOrOpen(const std::string& tenant);
   absl::StatusOr<std::shared_ptr<TenantDB>> OpenTenant(const std::string& tenant);
   std::vector<std::shared_ptr<TenantDB>> Tenants() const;
-  // Compacts one tenant per the regular / idle / forced rules; records counters.
-  void CompactTenant(TenantDB& t, bool force);
+  // Compacts one tenant per the regular / idle / forced rules; records counters. Returns whether
+  // it was an idle or forced compaction (one that empties the head).
+  bool CompactTenant(TenantDB& t, bool force);
   // One tenant's idle-close check; returns Cortex's result label.
   std::string MaybeCloseIdle(const std::shared_ptr<TenantDB>& t);
   absl::Status ShipTenant(TenantDB& t);
@@ -138,6 +139,8 @@ class Ingester final : public IngesterService {
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<TenantDB>> tenants_ ABSL_GUARDED_BY(mu_);
   absl::Mutex open_mu_;  // serialises lazy creation so a tenant is opened once
+
+  bool closed_last_tick_ = false;  // CloseIdleTick closed a tenant; only that loop touches it
 
   std::vector<std::jthread> loops_;
   absl::Mutex stop_mu_;

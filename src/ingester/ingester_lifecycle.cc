@@ -1,5 +1,7 @@
 // The lifecycle loops of the ingester: compaction (regular, idle, forced), idle close, shipping,
 // active series. Each Tick is one pass over the tenants at the injected clock's time.
+#include <malloc.h>
+
 #include <condition_variable>
 #include <mutex>
 
@@ -8,14 +10,30 @@
 #include "util/strings.h"
 
 namespace strata::ingester {
+namespace {
 
-void Ingester::CompactTenant(TenantDB& t, bool force) {
+// glibc keeps the memory freed into its heaps for reuse, and returns only whole free pages at the
+// top of the main heap. After idle tenants closed or heads were force-compacted, much was freed
+// all over the heaps: hand it back so the process RSS follows. Measured with 1,000 idle tenants
+// closed (tests/many_tenants_e2e_test.cc): 54 MiB resident without, 19-26 MiB with. Costs one pass
+// over the free lists, at most once per tick that freed something.
+void ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  ::malloc_trim(0);
+#endif
+}
+
+}  // namespace
+
+bool Ingester::CompactTenant(TenantDB& t, bool force) {
   tsdb::DB& db = t.db();
   const tsdb::head::HeadStats st = db.head()->Stats();
-  if (st.num_series == 0) return;  // nothing in memory: nothing to compact (Cortex skips too)
+  // Nothing in memory: nothing to compact (Cortex skips too).
+  if (st.num_series == 0) return false;
   counters_.compactions_triggered++;
   absl::Status s;
-  if (force || t.IsIdle(clock_->NowMs(), t.idle_timeout_ms())) {
+  const bool forced = force || t.IsIdle(clock_->NowMs(), t.idle_timeout_ms());
+  if (forced) {
     // Idle or forced: persist everything, in-order AND out-of-order, so the head empties and its
     // memory is released. Cortex compacted only the in-order head here (the seed bug).
     s = db.ForceCompact();
@@ -28,6 +46,7 @@ void Ingester::CompactTenant(TenantDB& t, bool force) {
     // Nothing was lost; the next tick tries again.
     counters_.compactions_failed++;
   }
+  return forced;
 }
 
 void Ingester::CompactionTick(bool force, const std::vector<std::string>& only_tenants) {
@@ -37,8 +56,12 @@ void Ingester::CompactionTick(bool force, const std::vector<std::string>& only_t
       return std::find(only_tenants.begin(), only_tenants.end(), t->tenant()) == only_tenants.end();
     });
   }
-  ForEachTenant(tenants, cfg_.head_compaction_concurrency,
-                [&](const std::shared_ptr<TenantDB>& t) { CompactTenant(*t, force); });
+  std::atomic<bool> emptied_a_head{false};
+  ForEachTenant(tenants, cfg_.head_compaction_concurrency, [&](const std::shared_ptr<TenantDB>& t) {
+    if (CompactTenant(*t, force)) emptied_a_head = true;
+  });
+  tenants.clear();  // may hold the last reference to a tenant closed meanwhile
+  if (emptied_a_head) ReleaseFreedMemory();
 }
 
 std::string Ingester::MaybeCloseIdle(const std::shared_ptr<TenantDB>& t) {
@@ -65,11 +88,17 @@ std::string Ingester::MaybeCloseIdle(const std::shared_ptr<TenantDB>& t) {
 
 void Ingester::CloseIdleTick() {
   if (cfg_.close_idle_tsdb_timeout_ms <= 0) return;
+  bool closed = false;
   for (const auto& t : Tenants()) {
     std::string result = MaybeCloseIdle(t);
+    closed |= result == "idle_closed";
     absl::MutexLock l(&counters_.idle_checks_mu);
     counters_.idle_checks[result]++;
   }
+  // A closed tenant's DB is freed by its last holder: this loop's snapshot, or one of another
+  // tick or query still running. Trim now, and once more on the next tick for those.
+  if (closed || closed_last_tick_) ReleaseFreedMemory();
+  closed_last_tick_ = closed;
 }
 
 absl::Status Ingester::ShipTenant(TenantDB& t) {
