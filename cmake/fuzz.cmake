@@ -1,0 +1,1 @@
+# libFuzzer targets and sanitizer options (docs/reliability.md).

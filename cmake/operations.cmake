@@ -1,0 +1,1 @@
+# Tests of the operations kit (operations/, docs/runbook.md).
