@@ -106,6 +106,7 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::OpenTenant(const std::string
                                   std::move(shipper), cfg_.head_compaction_idle_timeout_ms + jitter));
   counters_.tsdb_opens++;
   counters_.wal_corruptions += t->db().head()->replay_stats().corruptions_repaired;
+  counters_.mmap_chunk_corruptions += t->db().head()->replay_stats().mmap_chunk_corruptions;
   return std::shared_ptr<TenantDB>(std::move(t));
 }
 

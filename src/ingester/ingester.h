@@ -63,6 +63,9 @@ struct UserStats {
   uint64_t memory_bytes = 0;
   uint64_t loaded_blocks = 0;
   double ingestion_rate = 0;  // samples/s over the last rate window
+  uint64_t series_created = 0, series_removed = 0;  // since the TSDB was opened
+  int64_t oldest_unshipped_block_ms = 0;            // 0: none, or shipping is off
+  limits::Limits limits;                            // in force for the tenant
 };
 
 // Counters the server exports as Cortex metrics.
@@ -76,6 +79,7 @@ struct IngesterCounters {
   std::atomic<uint64_t> shipper_upload_failures{0};
   std::atomic<uint64_t> tsdb_opens{0};
   std::atomic<uint64_t> wal_corruptions{0};
+  std::atomic<uint64_t> mmap_chunk_corruptions{0};
   std::map<std::string, uint64_t> idle_checks ABSL_GUARDED_BY(idle_checks_mu);  // result → count
   absl::Mutex idle_checks_mu;
 };

@@ -191,6 +191,12 @@ std::vector<UserStats> Ingester::AllUserStats() {
     u.active_series = t->active_series().Active();
     u.loaded_blocks = st.num_blocks;
     u.ingestion_rate = t->ingestion_rate();
+    u.series_created = t->series_created();
+    u.series_removed = t->series_removed();
+    if (t->shipper() != nullptr) {
+      u.oldest_unshipped_block_ms = t->shipper()->OldestUnshippedMs(t->db().Blocks());
+    }
+    u.limits = t->limits();
     out.push_back(std::move(u));
   }
   return out;

@@ -17,6 +17,10 @@ enum PerTenant : size_t {
   kOOOSeries,
   kIngestionRate,
   kBlocksLoaded,
+  kSeriesCreated,
+  kSeriesRemoved,
+  kOldestUnshipped,
+  kOverrides,
 };
 
 std::vector<Desc> PerTenantDescs() {
@@ -39,6 +43,18 @@ std::vector<Desc> PerTenantDescs() {
        MetricType::kGauge, {"user"}},
       {"cortex_ingester_tsdb_blocks_loaded", "Number of currently loaded data blocks.",
        MetricType::kGauge, {"user"}},
+      // Per open TSDB, so they go with the tenant when it closes (as Cortex removes them).
+      {"cortex_ingester_memory_series_created_total",
+       "The total number of series that were created per user.", MetricType::kCounter, {"user"}},
+      {"cortex_ingester_memory_series_removed_total",
+       "The total number of series that were removed per user.", MetricType::kCounter, {"user"}},
+      {"cortex_ingester_oldest_unshipped_block_timestamp_seconds",
+       "Unix timestamp of the oldest TSDB block not shipped to the storage yet. 0 if ingester has "
+       "no blocks or all blocks have been shipped.",
+       MetricType::kGauge, {"user"}},
+      // Cortex's overrides-exporter metric: the limits in force, so alerts can compare usage.
+      {"cortex_overrides", "Resource limit overrides applied to tenants", MetricType::kGauge,
+       {"limit_name", "user"}},
   };
 }
 
@@ -61,6 +77,9 @@ std::vector<Desc> CounterDescs() {
       {"cortex_ingester_tsdb_wal_corruptions_total",
        "Total number of WAL, WBL or head chunk corruptions repaired at open.",
        MetricType::kCounter, {}},
+      {"cortex_ingester_tsdb_mmap_chunk_corruptions_total",
+       "Total number of memory-mapped head chunk files found corrupt (and cut off) at open.",
+       MetricType::kCounter, {}},
       {"cortex_ingester_idle_tsdb_checks_total",
        "The total number of various results for idle TSDB checks.", MetricType::kCounter,
        {"result"}},
@@ -80,6 +99,13 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
       sink.Add(kOOOSeries, {u.tenant}, u.ooo_series);
       sink.Add(kIngestionRate, {u.tenant}, u.ingestion_rate);
       sink.Add(kBlocksLoaded, {u.tenant}, u.loaded_blocks);
+      sink.Add(kSeriesCreated, {u.tenant}, u.series_created);
+      sink.Add(kSeriesRemoved, {u.tenant}, u.series_removed);
+      sink.Add(kOldestUnshipped, {u.tenant}, u.oldest_unshipped_block_ms / 1000.0);
+      sink.Add(kOverrides, {"max_series_per_user", u.tenant}, u.limits.max_series_per_user);
+      sink.Add(kOverrides, {"max_series_per_metric", u.tenant}, u.limits.max_series_per_metric);
+      sink.Add(kOverrides, {"ingestion_rate", u.tenant}, u.limits.ingestion_rate);
+      sink.Add(kOverrides, {"ingestion_burst_size", u.tenant}, u.limits.ingestion_burst_size);
     }
     sink.Add(kMemorySeries, {}, series);
     sink.Add(kMemoryUsers, {}, stats.size());
@@ -94,8 +120,9 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
     sink.Add(5, {}, c.shipper_uploads.load());
     sink.Add(6, {}, c.shipper_upload_failures.load());
     sink.Add(7, {}, c.wal_corruptions.load());
+    sink.Add(8, {}, c.mmap_chunk_corruptions.load());
     absl::MutexLock l(&c.idle_checks_mu);
-    for (const auto& [result, n] : c.idle_checks) sink.Add(8, {result}, n);
+    for (const auto& [result, n] : c.idle_checks) sink.Add(9, {result}, n);
   });
 }
 

@@ -207,6 +207,52 @@ TEST_F(IngesterTest, SeriesLimitsAnswerWithCortexMessages) {
             "administrator to raise it (local limit: 1 global limit: 0 actual local limit: 1)");
 }
 
+TEST_F(IngesterTest, ReplayedSeriesCountAgainstThePerMetricLimit) {
+  limits::Limits small;
+  small.max_series_per_metric = 2;
+  overrides_ = limits::Overrides(limits::Limits{}, {{"small", small}});
+  const int64_t now = clock_.NowMs();
+  TestSeries a1({{"__name__", "a"}, {"x", "1"}}, {{1, now}});
+  TestSeries a2({{"__name__", "a"}, {"x", "2"}}, {{1, now}});
+  TestSeries a3({{"__name__", "a"}, {"x", "3"}}, {{1, now}});
+  {
+    auto ing = Open();
+    ASSERT_EQ(Push(*ing, "small", {a1, a2}).appended, 2u);
+  }
+  auto ing = Open();  // the two series come back from the WAL
+  PushResult r = Push(*ing, "small", {a3});
+  EXPECT_EQ(r.appended, 0u);
+  EXPECT_EQ(r.discarded["per_metric_series_limit"], 1u);
+  // Once they are compacted away, the metric has room again.
+  ing->Flush({"small"});
+  EXPECT_EQ(Push(*ing, "small", {a3}).appended, 1u);
+}
+
+TEST_F(IngesterTest, CountsSeriesCreatedAndRemovedAndOldestUnshippedBlock) {
+  auto ing = Open();
+  const int64_t now = clock_.NowMs();
+  TestSeries a({{"__name__", "a"}}, {{1, now}});
+  TestSeries b({{"__name__", "b"}}, {{1, now}});
+  ASSERT_TRUE(Push(*ing, "t", {a, b}).status.ok());
+  ASSERT_TRUE(Push(*ing, "t", {a}).status.ok());  // no new series
+  auto stats = ing->AllUserStats();
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].series_created, 2u);
+  EXPECT_EQ(stats[0].series_removed, 0u);
+  EXPECT_EQ(stats[0].oldest_unshipped_block_ms, 0);  // no block yet
+
+  ing->CompactionTick(/*force=*/true, {"t"});  // a block, not shipped yet
+  stats = ing->AllUserStats();
+  EXPECT_EQ(stats[0].series_removed, 2u);
+  auto t = ing->GetTenantForTesting("t");
+  ASSERT_EQ(t->db().Blocks().size(), 1u);
+  EXPECT_EQ(stats[0].oldest_unshipped_block_ms, t->db().Blocks()[0]->meta().ulid.time_ms());
+  EXPECT_GT(stats[0].oldest_unshipped_block_ms, 0);
+
+  ing->ShipTick();
+  EXPECT_EQ(ing->AllUserStats()[0].oldest_unshipped_block_ms, 0);
+}
+
 TEST_F(IngesterTest, RejectedSamplesKeepTheRestAndNameTheFirstError) {
   auto ing = Open();
   const int64_t now = 1700000000000;

@@ -85,9 +85,31 @@ absl::StatusOr<int> Shipper::Sync(const std::vector<std::shared_ptr<tsdb::block:
     RETURN_IF_ERROR_CTX(Upload(*b), StrCat("upload block ", id));
     shipped.insert(id);
     RETURN_IF_ERROR(WriteShipped(shipped));
+    {
+      absl::MutexLock l(&mu_);
+      shipped_ = shipped;
+    }
     uploaded++;
   }
+  absl::MutexLock l(&mu_);
+  shipped_ = std::move(shipped);
   return uploaded;
+}
+
+int64_t Shipper::OldestUnshippedMs(const std::vector<std::shared_ptr<tsdb::block::Block>>& blocks) {
+  absl::MutexLock l(&mu_);
+  if (!shipped_.has_value()) {
+    auto read = ReadShipped(fs_, tenant_dir_);
+    if (!read.ok()) return 0;  // Sync reports the damage
+    shipped_ = *std::move(read);
+  }
+  int64_t oldest = 0;
+  for (const auto& b : blocks) {
+    const tsdb::block::Ulid& id = b->meta().ulid;
+    if (shipped_->contains(id.ToString())) continue;
+    if (oldest == 0 || id.time_ms() < oldest) oldest = id.time_ms();
+  }
+  return oldest;
 }
 
 }  // namespace strata::ingester

@@ -7,11 +7,13 @@
 #ifndef STRATA_INGESTER_SHIPPER_H_
 #define STRATA_INGESTER_SHIPPER_H_
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "tsdb/block/block.h"
 #include "util/fs.h"
 
@@ -33,12 +35,18 @@ class Shipper {
   // failure (what was uploaded before stays recorded).
   absl::StatusOr<int> Sync(const std::vector<std::shared_ptr<tsdb::block::Block>>& blocks);
 
+  // Creation time (ms, from the ULID, as Cortex reports it) of the oldest of `blocks` not shipped
+  // yet; 0 if every one is. Uses what the last Sync saw (the meta file before the first).
+  int64_t OldestUnshippedMs(const std::vector<std::shared_ptr<tsdb::block::Block>>& blocks);
+
  private:
   absl::Status Upload(const tsdb::block::Block& b);
   absl::Status WriteShipped(const std::set<std::string>& shipped);
 
   Fs* const fs_;
   const std::string bucket_dir_, tenant_, tenant_dir_;
+  absl::Mutex mu_;
+  std::optional<std::set<std::string>> shipped_ ABSL_GUARDED_BY(mu_);  // as last read or written
 };
 
 }  // namespace strata::ingester

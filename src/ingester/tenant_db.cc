@@ -18,7 +18,6 @@ absl::StatusOr<std::unique_ptr<TenantDB>> TenantDB::Open(Fs* fs, std::string ten
   // Cortex: an old TSDB with data becomes idle relative to its newest sample, an empty one to now.
   const int64_t head_max = t->db_->head()->MaxTime();
   t->last_update_ms_ = t->db_->head()->has_in_order_data() ? head_max : clock->NowMs();
-  // TODO(strata): series replayed from the WAL do not count against the per-metric limit yet. #4
   return t;
 }
 
@@ -59,11 +58,30 @@ storage::AppendResult TenantDB::PreCreation(const labels::Labels& lset, size_t n
   return storage::AppendResult::kAppended;
 }
 
+void TenantDB::PostCreation(const labels::Labels& lset, bool replayed) {
+  series_created_.fetch_add(1, std::memory_order_relaxed);
+  // PreCreation counted appended series; replayed ones still take their place under the limit.
+  if (replayed) CountMetricSeries(lset, +1);
+}
+
+void TenantDB::CreationAborted(const labels::Labels& lset) { CountMetricSeries(lset, -1); }
+
 void TenantDB::PostDeletion(const labels::Labels& lset) {
+  series_removed_.fetch_add(1, std::memory_order_relaxed);
+  CountMetricSeries(lset, -1);
+}
+
+void TenantDB::CountMetricSeries(const labels::Labels& lset, int delta) {
+  if (limits_->max_series_per_metric <= 0) return;
   absl::MutexLock m(&metric_mu_);
-  auto it = series_per_metric_.find(std::string(lset.Get(labels::kMetricName)));
+  const std::string name(lset.Get(labels::kMetricName));
+  if (delta > 0) {
+    series_per_metric_[name] += delta;
+    return;
+  }
+  auto it = series_per_metric_.find(name);
   if (it == series_per_metric_.end()) return;
-  if (--it->second <= 0) series_per_metric_.erase(it);
+  if ((it->second += delta) <= 0) series_per_metric_.erase(it);
 }
 
 }  // namespace strata::ingester

@@ -50,9 +50,14 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
   // Refuses new pushes and waits for in-flight ones. Returns false if already closing.
   bool StartClosing();
 
-  // SeriesLifecycle: per-user and per-metric series limits (Cortex PreCreation/PostDeletion).
+  // SeriesLifecycle: per-user and per-metric series limits (Cortex PreCreation/PostDeletion),
+  // and the created/removed counters.
   storage::AppendResult PreCreation(const labels::Labels& lset, size_t num_series) override;
+  void PostCreation(const labels::Labels& lset, bool replayed) override;
+  void CreationAborted(const labels::Labels& lset) override;
   void PostDeletion(const labels::Labels& lset) override;
+  uint64_t series_created() const { return series_created_.load(); }
+  uint64_t series_removed() const { return series_removed_.load(); }
 
   // Samples appended since the last call (for the ingestion rate).
   uint64_t TakeAppendedSamples() { return appended_since_.exchange(0); }
@@ -76,6 +81,8 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
   std::atomic<int64_t> last_update_ms_{0};
   std::atomic<uint64_t> appended_since_{0};
   std::atomic<double> rate_{0};
+  std::atomic<uint64_t> series_created_{0};
+  std::atomic<uint64_t> series_removed_{0};
 
   absl::Mutex push_mu_;
   int pushes_in_flight_ ABSL_GUARDED_BY(push_mu_) = 0;
@@ -83,6 +90,8 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
 
   absl::Mutex metric_mu_;
   absl::flat_hash_map<std::string, int64_t> series_per_metric_ ABSL_GUARDED_BY(metric_mu_);
+  // Moves a metric's count by `delta` (dropping it at zero); no-op when the limit is off.
+  void CountMetricSeries(const labels::Labels& lset, int delta);
 };
 
 }  // namespace strata::ingester

@@ -132,6 +132,9 @@ MemSeries* Head::GetOrCreate(std::span<const labels::Label> lbls, std::string* s
   if (inserted) {
     postings_.Add(s->ref(), s->labels());
     *created = true;
+    if (opts_.lifecycle != nullptr) opts_.lifecycle->PostCreation(s->labels(), /*replayed=*/false);
+  } else if (opts_.lifecycle != nullptr) {
+    opts_.lifecycle->CreationAborted(s->labels());
   }
   return s;
 }
@@ -142,6 +145,7 @@ MemSeries* Head::CreateWithRef(uint64_t ref, labels::Labels lbls) {
   if (inserted) {
     postings_.Add(s->ref(), s->labels());
     AtomicMax(last_series_ref_, ref);
+    if (opts_.lifecycle != nullptr) opts_.lifecycle->PostCreation(s->labels(), /*replayed=*/true);
   }
   return s;
 }

@@ -36,6 +36,12 @@ class SeriesLifecycle {
   // kAppended to allow, kSeriesLimit / kMetricSeriesLimit to refuse. `num_series` is the head's
   // current series count.
   virtual storage::AppendResult PreCreation(const labels::Labels& lset, size_t num_series) = 0;
+  // After a series was created: by an append (PreCreation allowed it first) or by replay
+  // (`replayed`; no PreCreation, limits are not applied to what is already in the WAL).
+  virtual void PostCreation(const labels::Labels& lset, bool replayed) = 0;
+  // PreCreation allowed the series but a concurrent append created it first: undo what
+  // PreCreation reserved.
+  virtual void CreationAborted(const labels::Labels& lset) = 0;
   // After a series was removed from the head (garbage-collected).
   virtual void PostDeletion(const labels::Labels& lset) = 0;
 };
@@ -76,6 +82,7 @@ struct ReplayStats {
   uint64_t ooo_samples = 0;
   uint64_t unknown_series_refs = 0;
   uint64_t corruptions_repaired = 0;  // torn/corrupt tails cut off (WAL, WBL, chunks_head)
+  uint64_t mmap_chunk_corruptions = 0;  // of which in chunks_head
 };
 
 class HeadAppender;

@@ -73,6 +73,7 @@ absl::Status HeadReplayer::LoadChunks() {
     // What was in the damaged files is still in the WAL/WBL. The records read from the damaged
     // file before the damage are deleted with it: forget them too.
     h_->replay_stats_.corruptions_repaired++;
+    h_->replay_stats_.mmap_chunk_corruptions++;
     auto gone = [corrupt_file](const MmappedChunk& c) {
       return chunks::HeadChunkRefFile(c.ref) >= corrupt_file;
     };
