@@ -65,6 +65,7 @@ absl::Status Distributor::Push(const std::string& tenant, const prompb::WriteReq
   Scratch& s = ThreadScratch();
   const limits::Limits& limits = overrides_->ForTenant(tenant);
   const int64_t now = clock_->NowMs();
+  active_.Touch(tenant, now);
   if (samples_in_ != nullptr) samples_in_->WithLabels({tenant}).Add(req.samples.size());
   RETURN_IF_ERROR(ValidateWriteRequest(req, limits, now, cfg_.validation, &s.validated));
   const ValidatedRequest& v = s.validated;
@@ -90,6 +91,17 @@ absl::Status Distributor::Push(const std::string& tenant, const prompb::WriteReq
   if (!res.status.ok() && !absl::IsInvalidArgument(res.status)) return res.status;
   RETURN_IF_ERROR(v.status());
   return res.status;
+}
+
+size_t Distributor::PurgeInactiveTenants(int64_t inactive_ms) {
+  const std::vector<std::string> purged = active_.PurgeInactive(clock_->NowMs(), inactive_ms);
+  for (const std::string& tenant : purged) {
+    rate_limiter_.Forget(tenant);
+    for (metrics::CounterFamily* f : {discarded_, received_, samples_in_}) {
+      if (f != nullptr) f->RemovePartialMatch({{"user", tenant}});
+    }
+  }
+  return purged.size();
 }
 
 }  // namespace strata::distributor

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "distributor/active_tenants.h"
 #include "distributor/rate_limiter.h"
 #include "distributor/validate.h"
 #include "ingester/ingester_service.h"
@@ -19,6 +20,10 @@
 #include "util/clock.h"
 
 namespace strata::distributor {
+
+// How long a tenant may stay silent before the distributor forgets it (Cortex's
+// inactiveUserTimeout).
+inline constexpr int64_t kInactiveTenantTimeoutMs = 15 * 60 * 1000;
 
 struct DistributorConfig {
   // -distributor.max-recv-msg-size: largest decompressed request.
@@ -37,8 +42,10 @@ class Distributor {
   // Pushes a decoded request.
   absl::Status Push(const std::string& tenant, const prompb::WriteRequestView& req);
 
-  // Forgets rate-limiter state of tenants idle for `idle_ms` (memory back for idle tenants).
-  void ForgetIdleTenants(int64_t idle_ms) { rate_limiter_.ForgetIdle(clock_->NowMs(), idle_ms); }
+  // Forgets what is kept for tenants that have not pushed for `inactive_ms`: their rate-limiter
+  // bucket and their per-user metric series (Cortex does this after 15 minutes; so does the
+  // server, see kInactiveTenantTimeoutMs). Returns how many tenants were forgotten.
+  size_t PurgeInactiveTenants(int64_t inactive_ms);
 
  private:
   void CountDiscarded(const std::string& tenant, std::string_view reason, uint64_t n);
@@ -48,6 +55,7 @@ class Distributor {
   const limits::Overrides* const overrides_;
   const Clock* const clock_;
   RateLimiter rate_limiter_;
+  ActiveTenants active_;
   metrics::CounterFamily* discarded_ = nullptr;  // cortex_discarded_samples_total{reason,user}
   metrics::CounterFamily* received_ = nullptr;   // cortex_distributor_received_samples_total{user}
   metrics::CounterFamily* samples_in_ = nullptr;  // cortex_distributor_samples_in_total{user}

@@ -1,11 +1,11 @@
 // Metric families: one metric name, a fixed list of label names, and one child series (a Counter,
 // Gauge or Histogram) per distinct list of label values (client_golang's CounterVec & co.).
 //
-//   CounterFamily* discarded = ...;  // from Registry::NewCounterFamily(name, help, {"user",
-//   "reason"}) Counter& c = discarded->WithLabels({"user-1", "sample-out-of-order"});  // look up
-//   once... c.Inc();                                                               // ...then no
-//   lookups discarded->RemovePartialMatch({{"user", "user-1"}});  // tenant closed: drop all its
-//   series
+//   // From Registry::NewCounterFamily(name, help, {"user", "reason"}):
+//   CounterFamily* discarded = ...;
+//   Counter& c = discarded->WithLabels({"user-1", "sample-out-of-order"});  // look up once...
+//   c.Inc();                                                                // ...then no lookups
+//   discarded->RemovePartialMatch({{"user", "user-1"}});  // tenant gone: drop all its series
 //
 // Label values are given in the order the label names were declared. On the page, labels appear
 // sorted by name and series sorted by their values in that order, as client_golang writes them.

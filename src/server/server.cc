@@ -1,5 +1,8 @@
 #include "server/server.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "api/query_api.h"
 #include "api/status_http.h"
 #include "api/write_api.h"
@@ -89,15 +92,33 @@ absl::StatusOr<int> Server::Start() {
   eo.max_samples = cfg_.querier.max_samples;
   eo.timeout_ms = cfg_.querier.timeout_ms;
   engine_ = std::make_unique<promql::Engine>(eo);
-  api::QueryApiDeps qd{ingester_.get(), engine_.get(), cfg_.auth_enabled};
+  api::QueryApiDeps qd;
+  qd.ingester = ingester_.get();
+  qd.engine = engine_.get();
+  qd.auth_enabled = cfg_.auth_enabled;
+  qd.clock = clock_;
   api::RegisterQueryApi(*http_, qd);
   RegisterOpsRoutes();
   ASSIGN_OR_RETURN(int port, http_->Start(cfg_.server.http_listen_address,
                                           static_cast<int>(cfg_.server.http_listen_port)));
   ingester_->Start();
+  StartTenantCleanup();
   ready_ = true;
   log::Info("Strata started", {{"http_listen_port", StrCat(port)}});
   return port;
+}
+
+void Server::StartTenantCleanup() {
+  tenant_cleanup_ = std::jthread([this](std::stop_token st) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lk(m);
+    for (;;) {
+      cv.wait_for(lk, st, std::chrono::minutes(1), [] { return false; });
+      if (st.stop_requested()) return;
+      distributor_->PurgeInactiveTenants(distributor::kInactiveTenantTimeoutMs);
+    }
+  });
 }
 
 void Server::RequestShutdown() {
@@ -116,6 +137,10 @@ void Server::Stop() {
   ready_ = false;
   log::Info("Stopping Strata");
   if (http_ != nullptr) http_->Stop();
+  if (tenant_cleanup_.joinable()) {
+    tenant_cleanup_.request_stop();
+    tenant_cleanup_.join();
+  }
   if (ingester_ != nullptr) ingester_->Stop();
   log::Info("Strata stopped");
 }

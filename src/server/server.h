@@ -4,6 +4,7 @@
 #define STRATA_SERVER_SERVER_H_
 
 #include <memory>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -40,6 +41,9 @@ class Server {
   Server(Config cfg, Fs* fs, const Clock* clock)
       : cfg_(std::move(cfg)), fs_(fs), clock_(clock), overrides_(cfg_.MakeOverrides()) {}
   void RegisterOpsRoutes();
+  // Once a minute, the distributor forgets tenants that stopped pushing (their rate-limiter
+  // bucket and per-user metrics).
+  void StartTenantCleanup();
 
   const Config cfg_;
   Fs* const fs_;
@@ -50,6 +54,7 @@ class Server {
   std::unique_ptr<distributor::Distributor> distributor_;
   std::unique_ptr<promql::Engine> engine_;
   std::unique_ptr<api::HttpServer> http_;
+  std::jthread tenant_cleanup_;
   std::atomic<bool> ready_{false};
 
   absl::Mutex shutdown_mu_;
