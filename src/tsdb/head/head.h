@@ -63,6 +63,9 @@ struct HeadOptions {
   uint64_t wal_segment_bytes = 128ull << 20;
   // Optional; must outlive the head.
   SeriesLifecycle* lifecycle = nullptr;
+  // Threads applying replayed samples, by series (0: one per core, at most 8). A log too small
+  // to fill one batch per shard is applied on the opening thread.
+  size_t replay_concurrency = 0;
 };
 
 struct HeadStats {

@@ -14,9 +14,11 @@
 // again.
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "tsdb/head/head.h"
+#include "tsdb/head/replay_shards.h"
 #include "tsdb/record/record.h"
 #include "tsdb/wal/checkpoint.h"
 #include "tsdb/wal/reader.h"
@@ -27,7 +29,8 @@ namespace strata::tsdb::head {
 
 class HeadReplayer {
  public:
-  HeadReplayer(Head* head, int64_t min_valid) : h_(head), min_valid_(min_valid) {}
+  HeadReplayer(Head* head, int64_t min_valid)
+      : h_(head), min_valid_(min_valid), shards_(ApplyOptions(head, min_valid)) {}
 
   absl::Status LoadChunks();
   // Reads a log directory range record by record; repairs it at a corruption.
@@ -35,6 +38,9 @@ class HeadReplayer {
   absl::Status ReplayWal();
 
  private:
+  static ReplayApplyOptions ApplyOptions(Head* h, int64_t min_valid);
+  // Remembers the series of a log ref, so that samples find it without the head's locks.
+  void Remember(uint64_t ref, MemSeries* s);
   absl::Status OnRecord(std::string_view rec, bool is_wbl);
   void OnSeries(const record::RefSeries& rs);
   MemSeries* Lookup(uint64_t ref);
@@ -50,11 +56,27 @@ class HeadReplayer {
   absl::flat_hash_map<uint64_t, std::vector<MmappedChunk>> chunks_by_series_;  // in-order
   absl::flat_hash_map<uint64_t, OOOChunk> ooo_chunks_;  // by chunk ref, until a marker names it
   absl::flat_hash_map<uint64_t, uint64_t> ref_aliases_;  // WAL ref → series ref (duplicate labels)
+  // Log ref → series. Refs are dense (the head numbers series from 1), so mostly a vector.
+  std::vector<MemSeries*> by_ref_;
+  absl::flat_hash_map<uint64_t, MemSeries*> by_sparse_ref_;
+  ReplayShards shards_;
   record::Decoder dec_;
   std::vector<record::RefSeries> series_;
   std::vector<record::RefSample> samples_;
   std::vector<record::RefMmapMarker> markers_;
 };
+
+ReplayApplyOptions HeadReplayer::ApplyOptions(Head* h, int64_t min_valid) {
+  ReplayApplyOptions o;
+  o.min_valid_time = min_valid;
+  o.chunk_range_ms = h->opts_.chunk_range_ms;
+  o.ooo_cap_max = h->opts_.ooo_cap_max;
+  o.sink = h->chunk_sink();
+  o.shards = h->opts_.replay_concurrency != 0
+                 ? h->opts_.replay_concurrency
+                 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  return o;
+}
 
 absl::Status HeadReplayer::LoadChunks() {
   uint32_t corrupt_file = 0;
@@ -84,19 +106,33 @@ absl::Status HeadReplayer::LoadChunks() {
   return s;
 }
 
+void HeadReplayer::Remember(uint64_t ref, MemSeries* s) {
+  constexpr uint64_t kMaxDense = uint64_t{1} << 26;  // 512 MiB of pointers: beyond, a hash map
+  if (ref >= kMaxDense) {
+    by_sparse_ref_[ref] = s;
+    return;
+  }
+  if (ref >= by_ref_.size()) by_ref_.resize(std::max<uint64_t>(ref + 1, by_ref_.size() * 2));
+  by_ref_[ref] = s;
+}
+
 MemSeries* HeadReplayer::Lookup(uint64_t ref) {
-  if (auto it = ref_aliases_.find(ref); it != ref_aliases_.end()) ref = it->second;
-  MemSeries* s = h_->series_.GetByRef(ref);
-  if (s == nullptr) h_->replay_stats_.unknown_series_refs++;
-  return s;
+  if (ref < by_ref_.size() && by_ref_[ref] != nullptr) return by_ref_[ref];
+  if (auto it = by_sparse_ref_.find(ref); it != by_sparse_ref_.end()) return it->second;
+  h_->replay_stats_.unknown_series_refs++;
+  return nullptr;
 }
 
 void HeadReplayer::OnSeries(const record::RefSeries& rs) {
   MemSeries* s = h_->CreateWithRef(rs.ref, rs.labels);
   s->set_logged();
+  Remember(rs.ref, s);
   if (s->ref() != rs.ref) ref_aliases_[rs.ref] = s->ref();
   auto it = chunks_by_series_.find(rs.ref);
   if (it == chunks_by_series_.end()) return;
+  // A series met again under a second ref may have samples of the first still being applied:
+  // its chunks must go after them.
+  if (s->ref() != rs.ref) shards_.Drain();
   std::vector<MmappedChunk>& loaded = it->second;
   std::sort(loaded.begin(), loaded.end(), [](const MmappedChunk& a, const MmappedChunk& b) {
     return a.min_time < b.min_time;
@@ -122,18 +158,9 @@ absl::Status HeadReplayer::OnRecord(std::string_view rec, bool is_wbl) {
       for (const record::RefSample& x : samples_) {
         MemSeries* s = Lookup(x.ref);
         if (s == nullptr) continue;
-        absl::MutexLock l(&s->mu());
-        if (is_wbl) {
-          uint64_t ignored = 0;
-          s->InsertOOO(x.t, x.v, h_->opts_.ooo_cap_max, h_->chunk_sink(), &ignored);
-          h_->replay_stats_.ooo_samples++;
-          h_->UpdateOOOTimes(x.t, x.t);
-          continue;
-        }
-        if (x.t < min_valid_) continue;
-        if (s->has_in_order_data() && x.t <= s->last_t()) continue;  // in a loaded chunk
-        s->AppendInOrder(x.t, x.v, h_->opts_.chunk_range_ms, h_->chunk_sink());
-        h_->replay_stats_.samples++;
+        if (!is_wbl && x.t < min_valid_) continue;
+        const auto kind = is_wbl ? ReplayOp::Kind::kOOO : ReplayOp::Kind::kInOrder;
+        shards_.Add(s->ref(), ReplayOp{s, x.t, x.v, kind, {}});
       }
       return absl::OkStatus();
     case record::RecordType::kMmapMarkers:
@@ -152,9 +179,7 @@ void HeadReplayer::OnMarker(const record::RefMmapMarker& m) {
   if (it == ooo_chunks_.end() || it->second.series_ref != m.ref) return;
   MemSeries* s = Lookup(m.ref);
   if (s == nullptr) return;
-  absl::MutexLock l(&s->mu());
-  s->DropOOOHead();  // its samples are the chunk's
-  s->AddMmappedChunk(it->second.chunk, /*ooo=*/true, h_->opts_.ooo_cap_max);
+  shards_.Add(s->ref(), ReplayOp{s, 0, 0, ReplayOp::Kind::kMarker, it->second.chunk});
   ooo_chunks_.erase(it);
 }
 
@@ -193,6 +218,10 @@ absl::Status HeadReplayer::ReplayWal() {
   if (h_->fs_->IsDirectory(wbl_dir)) {
     RETURN_IF_ERROR_CTX(ReplayLog(wal::SegmentRange{wbl_dir}, true), "WBL");
   }
+  const ReplayApplyCounts counts = shards_.Finish();
+  h_->replay_stats_.samples += counts.samples;
+  h_->replay_stats_.ooo_samples += counts.ooo_samples;
+  if (counts.ooo_samples > 0) h_->UpdateOOOTimes(counts.ooo_min_t, counts.ooo_max_t);
   return absl::OkStatus();
 }
 
