@@ -74,7 +74,7 @@ AppendResult HeadAppender::Append(std::span<const labels::Label> lbls, int64_t t
     if (kind == SampleKind::kRejected) return reason;
     if (kind == SampleKind::kDuplicateNoop) return AppendResult::kDuplicateIgnored;
     s->AddPending();  // keeps truncation away from the series until Commit
-    pending_.push_back(Pending{s, t, v});
+    pending_.push_back(Pending{s, t, v, kind == SampleKind::kInOrder});
     return AppendResult::kAppended;
   }
 }
@@ -84,14 +84,12 @@ void HeadAppender::Apply() {
   const int64_t range = head_->opts_.chunk_range_ms;
   for (const Pending& p : pending_) {
     MemSeries* s = p.series;
-    if (!s->logged()) wal_series_.push_back(record::RefSeries{s->ref(), s->labels()});
     absl::MutexLock l(&s->mu());
     s->RemovePending();
     AppendResult reason;
     switch (Classify(*s, p.t, p.v, bounds_, &reason)) {
       case SampleKind::kInOrder:
         s->AppendInOrder(p.t, p.v, range, head_->chunk_sink());
-        wal_samples_.push_back(record::RefSample{s->ref(), p.t, p.v});
         min_t_ = std::min(min_t_, p.t);
         max_t_ = std::max(max_t_, p.t);
         break;
@@ -117,7 +115,11 @@ void HeadAppender::Apply() {
   }
 }
 
-absl::Status HeadAppender::Log() {
+absl::Status HeadAppender::LogWal() {
+  for (const Pending& p : pending_) {
+    if (!p.series->logged()) wal_series_.push_back(record::RefSeries{p.series->ref(), p.series->labels()});
+    if (p.in_order) wal_samples_.push_back(record::RefSample{p.series->ref(), p.t, p.v});
+  }
   // Series records first: replay must know a ref before samples use it. Several appenders may log
   // the same series; replay tolerates the repetition.
   std::sort(wal_series_.begin(), wal_series_.end(),
@@ -138,6 +140,10 @@ absl::Status HeadAppender::Log() {
   for (const record::RefSeries& rs : wal_series_) {
     if (MemSeries* s = head_->series_.GetByRef(rs.ref)) s->set_logged();
   }
+  return absl::OkStatus();
+}
+
+absl::Status HeadAppender::LogWbl() {
   CloseWblGroup();
   if (wbl_records_.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(head_->EnsureWbl());
@@ -160,8 +166,12 @@ void HeadAppender::CloseWblGroup() {
 absl::Status HeadAppender::Commit() {
   if (released_) return absl::FailedPreconditionError("appender already committed");
   RETURN_IF_ERROR(head_->write_error());
+  if (absl::Status s = LogWal(); !s.ok()) {
+    Rollback();
+    return s;
+  }
   Apply();
-  absl::Status s = Log();
+  absl::Status s = LogWbl();
   if (min_t_ <= max_t_) head_->UpdateTimes(min_t_, max_t_);
   if (ooo_min_t_ <= ooo_max_t_) head_->UpdateOOOTimes(ooo_min_t_, ooo_max_t_);
   pending_.clear();

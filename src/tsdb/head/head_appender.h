@@ -47,9 +47,17 @@ class HeadAppender final : public storage::Appender {
     MemSeries* series;
     int64_t t;
     double v;
+    bool in_order;  // as classified by Append: logged to the WAL before it is applied
   };
-  void Apply();  // moves pending samples into the series, filling the log buffers
-  absl::Status Log();
+  // Logs new series and the in-order samples to the WAL, before memory changes (Prometheus's
+  // order): a commit that fails to log changes nothing.
+  absl::Status LogWal();
+  // Moves pending samples into the series. Commit re-classifies each sample under its series
+  // lock (other appenders may have committed since Append); OOO samples fill the WBL buffers.
+  void Apply();
+  // Logs OOO samples and m-map markers to the WBL: after Apply, because only then is it known
+  // which chunk each OOO sample went to.
+  absl::Status LogWbl();
   void CloseWblGroup();
   void Release();
 
@@ -62,7 +70,7 @@ class HeadAppender final : public storage::Appender {
   bool released_ = false;
   std::string scratch_;
   std::vector<Pending> pending_;
-  // Filled by Apply for Log.
+  // Log buffers.
   std::vector<record::RefSeries> wal_series_;
   std::vector<record::RefSample> wal_samples_;
   std::vector<record::RefSample> wbl_samples_;

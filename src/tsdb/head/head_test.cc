@@ -197,7 +197,7 @@ TEST_F(HeadTest, TruncateMemoryDropsOldDataAndEmptySeries) {
   ASSERT_TRUE(app->Commit().ok());
 }
 
-TEST_F(HeadTest, FailedWalWriteIsReportedAndSticky) {
+TEST_F(HeadTest, FailedWalWriteIsReportedStickyAndChangesNothing) {
   FaultInjectionFs faulty(fs_);
   auto h = Head::Open(&faulty, dir_.path(), {}, INT64_MIN);
   ASSERT_TRUE(h.ok());
@@ -206,6 +206,12 @@ TEST_F(HeadTest, FailedWalWriteIsReportedAndSticky) {
   for (int i = 0; i < 1000; i++) AppendOne(*app, a_, i, i);
   absl::Status s = app->Commit();
   EXPECT_FALSE(s.ok());
+  // The WAL is written before memory changes: a commit that could not log left nothing behind
+  // that a query (or a later block) would show although the client was told it failed.
+  auto q = (*h)->Querier(INT64_MIN, INT64_MAX);
+  EXPECT_TRUE(ReadAll(*q).empty());
+  EXPECT_EQ((*h)->Stats().num_chunks, 0u);
+  q.reset();
   faulty.ClearFaults();
   auto app2 = (*h)->Appender();
   AppendOne(*app2, a_, 5000, 1);
