@@ -151,11 +151,13 @@ MemSeries* Head::CreateWithRef(uint64_t ref, labels::Labels lbls) {
 }
 
 void Head::UpdateTimes(int64_t mint, int64_t maxt) {
+  absl::ReaderMutexLock l(&times_mu_);  // see CollectGarbage
   AtomicMin(min_time_, mint);
   AtomicMax(max_time_, maxt);
 }
 
 void Head::UpdateOOOTimes(int64_t mint, int64_t maxt) {
+  absl::ReaderMutexLock l(&times_mu_);
   AtomicMin(min_ooo_time_, mint);
   AtomicMax(max_ooo_time_, maxt);
 }

@@ -198,6 +198,8 @@ class Head {
 
   mutable ReaderEpochs epochs_;  // see the file comment
   absl::Mutex truncate_mu_;
+  // Shared by commits widening the time bounds, exclusive while CollectGarbage recomputes them.
+  absl::Mutex times_mu_ ABSL_ACQUIRED_AFTER(truncate_mu_);
   // In-order data below this is persisted (the last memory truncation, or the floor at replay):
   // what a chunk straddling it still holds below it is not the head's any more.
   int64_t truncated_below_ ABSL_GUARDED_BY(truncate_mu_) = INT64_MIN;

@@ -46,6 +46,10 @@ absl::Status Head::CollectGarbage() {
   epochs_.WaitForReaders();
   removed.clear();
 
+  // Commits must not widen the bounds between the scan and the stores below: their widening
+  // would be overwritten, and a head MinTime above a live sample makes the next compaction
+  // truncate it without persisting it.
+  absl::MutexLock times_lock(&times_mu_);
   int64_t mint = INT64_MAX, maxt = INT64_MIN, ooo_mint = INT64_MAX, ooo_maxt = INT64_MIN;
   uint32_t oldest_file = UINT32_MAX;
   series_.ForEach([&](MemSeries& s) {
