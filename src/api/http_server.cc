@@ -211,6 +211,10 @@ void HttpServer::HandlePrefix(std::string prefix, Handler handler) {
   impl_->router().HandlePrefix(std::move(prefix), std::move(handler));
 }
 
+void HttpServer::Instrument(metrics::HistogramFamily* durations) {
+  impl_->router().Instrument(durations);
+}
+
 absl::StatusOr<int> HttpServer::Start(const std::string& address, int port) {
   return impl_->Start(address, port);
 }

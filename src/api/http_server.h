@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/http_types.h"
+#include "metrics/family.h"
 
 namespace strata::api {
 
@@ -78,6 +79,8 @@ class HttpServer {
   // Routes requests whose decoded path starts with `prefix` (e.g. "/api/v1/label/"); the longest
   // matching prefix wins. REQUIRES: called before Start(); `prefix` not registered before.
   void HandlePrefix(std::string prefix, Handler handler);
+  // Times every request into `durations` (see Router::Instrument). Call before Start.
+  void Instrument(metrics::HistogramFamily* durations);
 
   // Listens on `address` ("0.0.0.0", "127.0.0.1", "::", "localhost"; "" means "0.0.0.0") and
   // `port` (0 picks a free one) and starts the I/O and worker threads. Returns the bound port.

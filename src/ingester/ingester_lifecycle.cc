@@ -190,6 +190,8 @@ std::vector<UserStats> Ingester::AllUserStats() {
     u.memory_bytes = st.head.memory_bytes + t->active_series().MemoryBytes();
     u.active_series = t->active_series().Active();
     u.loaded_blocks = st.num_blocks;
+    u.wal_bytes = st.wal_bytes;
+    u.wbl_bytes = st.wbl_bytes;
     u.ingestion_rate = t->ingestion_rate();
     u.series_created = t->series_created();
     u.series_removed = t->series_removed();

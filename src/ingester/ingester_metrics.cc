@@ -21,6 +21,8 @@ enum PerTenant : size_t {
   kSeriesRemoved,
   kOldestUnshipped,
   kOverrides,
+  kWalBytes,
+  kWblBytes,
 };
 
 std::vector<Desc> PerTenantDescs() {
@@ -55,6 +57,12 @@ std::vector<Desc> PerTenantDescs() {
       // Cortex's overrides-exporter metric: the limits in force, so alerts can compare usage.
       {"cortex_overrides", "Resource limit overrides applied to tenants", MetricType::kGauge,
        {"limit_name", "user"}},
+      {"cortex_ingester_tsdb_wal_storage_size_bytes",
+       "Size of the tenant's write log directory (checkpoints included) in bytes.",
+       MetricType::kGauge, {"user"}},
+      {"cortex_ingester_tsdb_out_of_order_wbl_storage_size_bytes",
+       "Size of the tenant's out-of-order write-behind log directory in bytes.",
+       MetricType::kGauge, {"user"}},
   };
 }
 
@@ -106,6 +114,8 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
       sink.Add(kOverrides, {"max_series_per_metric", u.tenant}, u.limits.max_series_per_metric);
       sink.Add(kOverrides, {"ingestion_rate", u.tenant}, u.limits.ingestion_rate);
       sink.Add(kOverrides, {"ingestion_burst_size", u.tenant}, u.limits.ingestion_burst_size);
+      sink.Add(kWalBytes, {u.tenant}, u.wal_bytes);
+      sink.Add(kWblBytes, {u.tenant}, u.wbl_bytes);
     }
     sink.Add(kMemorySeries, {}, series);
     sink.Add(kMemoryUsers, {}, stats.size());

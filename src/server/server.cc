@@ -81,6 +81,13 @@ absl::StatusOr<int> Server::Start() {
   ho.write_timeout_ms = cfg_.server.http_server_write_timeout_ms;
   ho.shutdown_timeout_ms = cfg_.server.graceful_shutdown_timeout_ms;
   http_ = std::make_unique<api::HttpServer>(ho);
+  ASSIGN_OR_RETURN(auto* durations,
+                   registry_.NewHistogramFamily(
+                       "cortex_request_duration_seconds",
+                       "Time (in seconds) spent serving HTTP requests.",
+                       {"method", "route", "status_code", "ws"},
+                       {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}));
+  http_->Instrument(durations);
   api::WriteApiDeps wd;
   wd.distributor = distributor_.get();
   wd.ingester = ingester_.get();

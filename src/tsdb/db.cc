@@ -254,6 +254,8 @@ DBStats DB::Stats() const {
     st.num_blocks++;
     st.blocks_bytes += b->size_bytes();
   }
+  st.wal_bytes = DirBytes(fs_, JoinPath(dir_, "wal"));
+  st.wbl_bytes = DirBytes(fs_, JoinPath(dir_, "wbl"));
   return st;
 }
 

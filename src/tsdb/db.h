@@ -43,6 +43,8 @@ struct DBStats {
   head::HeadStats head;
   uint64_t num_blocks = 0;
   uint64_t blocks_bytes = 0;
+  uint64_t wal_bytes = 0;  // wal/, checkpoints included
+  uint64_t wbl_bytes = 0;
 };
 
 class DB {

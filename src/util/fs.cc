@@ -50,4 +50,19 @@ absl::Status WriteFileAtomically(Fs* fs, const std::string& path, std::string_vi
   return fs->SyncDir(DirName(path));
 }
 
+uint64_t DirBytes(Fs* fs, const std::string& dir) {
+  auto names = fs->ListDir(dir);
+  if (!names.ok()) return 0;
+  uint64_t total = 0;
+  for (const std::string& n : *names) {
+    const std::string path = JoinPath(dir, n);
+    if (fs->IsDirectory(path)) {
+      total += DirBytes(fs, path);
+    } else if (auto size = fs->FileSize(path); size.ok()) {
+      total += *size;
+    }
+  }
+  return total;
+}
+
 }  // namespace strata

@@ -76,6 +76,9 @@ Fs* DefaultFs();
 
 // Joins path elements with '/'.
 std::string JoinPath(std::string_view a, std::string_view b);
+// Bytes of the files under `dir`, recursively (0 for a missing directory; files that vanish
+// meanwhile count 0). For size metrics, not for accounting that must be exact.
+uint64_t DirBytes(Fs* fs, const std::string& dir);
 inline std::string JoinPath(std::string_view a, std::string_view b, std::string_view c) {
   return JoinPath(JoinPath(a, b), c);
 }
