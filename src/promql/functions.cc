@@ -2,7 +2,9 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,15 +16,45 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Go's math.Log: the classic fdlibm reduction x = 2^k·(1+f) with sqrt(2)/2 <= 1+f < sqrt(2)
+// and a polynomial in s = f/(2+f), evaluated in the same order, so the last bit agrees with
+// Prometheus (glibc's log rounds differently now and then, which e.g. time() % ln(x) magnifies).
+double GoLog(double x) {
+  constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double kL1 = 6.666666666666735130e-01, kL2 = 3.999999999940941908e-01,
+                   kL3 = 2.857142874366239149e-01, kL4 = 2.222219843214978396e-01,
+                   kL5 = 1.818357216161805012e-01, kL6 = 1.531383769920937332e-01,
+                   kL7 = 1.479819860511658591e-01;
+  if (std::isnan(x) || x == kInf) return x;
+  if (x < 0) return kNaN;
+  if (x == 0) return -kInf;
+  int ki;
+  double f1 = std::frexp(x, &ki);
+  if (f1 < M_SQRT2 / 2) {
+    f1 *= 2;
+    ki--;
+  }
+  const double f = f1 - 1;
+  const double k = ki;
+  const double s = f / (2 + f);
+  const double s2 = s * s;
+  const double s4 = s2 * s2;
+  const double t1 = s2 * (kL1 + s4 * (kL3 + s4 * (kL5 + s4 * kL7)));
+  const double t2 = s4 * (kL2 + s4 * (kL4 + s4 * kL6));
+  const double r = t1 + t2;
+  const double hfsq = 0.5 * f * f;
+  return k * kLn2Hi - ((hfsq - (s * (hfsq + r) + k * kLn2Lo)) - f);
+}
+
 // Go's math.Log2 and math.Log10 are defined through Log, not as separate primitives; computing
 // them the same way gives the same results for exact powers and the same rounding otherwise.
 double GoLog2(double x) {
   int exp;
   double frac = std::frexp(x, &exp);
   if (frac == 0.5) return static_cast<double>(exp - 1);  // exact powers of two
-  return std::log(frac) * M_LOG2E + static_cast<double>(exp);
+  return GoLog(frac) * M_LOG2E + static_cast<double>(exp);
 }
-double GoLog10(double x) { return std::log(x) * M_LOG10E; }
+double GoLog10(double x) { return GoLog(x) * M_LOG10E; }
 double Sgn(double v) {
   if (v < 0) return -1;
   if (v > 0) return 1;
@@ -33,9 +65,65 @@ double Rad(double v) { return v * M_PI / 180; }
 double Abs(double v) { return std::fabs(v); }
 double Ceil(double v) { return std::ceil(v); }
 double Floor(double v) { return std::floor(v); }
-double Exp(double v) { return std::exp(v); }
+// Go's math.Exp as Prometheus's amd64 builds run it, to the last bit: the assembly version (the
+// method of Shibata's SLEEF, simplified): k = round(x·log2 e), r = (x - k·ln 2)/16, a Taylor
+// polynomial for e^r - 1, four doublings, then times 2^k. On CPUs with AVX and FMA it fuses the
+// multiply-adds, as Go does (Go checks the CPU the same way). One consequence: it overflows to
+// +Inf from x >= 1023.5·ln 2 ≈ 709.436 (k = 1024), before the true result does.
+bool GoUsesFma() {
+  static const bool fma = __builtin_cpu_supports("avx") && __builtin_cpu_supports("fma");
+  return fma;
+}
+double Pow2Bits(int64_t biased) {
+  const uint64_t bits = static_cast<uint64_t>(biased) << 52;
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+double Exp(double x) {
+  constexpr double kLog2e = 1.4426950408889634073599246810018920;
+  constexpr double kLn2U = 0.69314718055966295651160180568695068359375;
+  constexpr double kLn2L = 0.28235290563031577122588448175013436025525412068e-12;
+  constexpr double kOverflow = 7.09782712893384e+02;
+  constexpr double kC[] = {2.4801587301587301587e-5, 1.9841269841269841270e-4,
+                           1.3888888888888888889e-3, 8.3333333333333333333e-3,
+                           4.1666666666666666667e-2, 1.6666666666666666667e-1, 0.5, 1.0};
+  if (std::isnan(x) || x == kInf) return x;
+  if (x == -kInf) return 0;
+  if (x > kOverflow) return kInf;
+  const double scaled = kLog2e * x;
+  // CVTSD2SL: round to nearest even; out of int32 range gives INT32_MIN.
+  const int32_t k = std::fabs(scaled) < 2147483648.0 ? static_cast<int32_t>(std::nearbyint(scaled))
+                                                     : INT32_MIN;
+  const double kd = k;
+  double r, p;
+  if (GoUsesFma()) {
+    r = std::fma(-kd, kLn2U, x);
+    r = std::fma(-kd, kLn2L, r);
+    r *= 0.0625;
+    p = kC[0];
+    for (int i = 1; i < 8; ++i) p = std::fma(p, r, kC[i]);
+    r *= p;
+    for (int i = 0; i < 3; ++i) r *= r + 2.0;
+    r = std::fma(r, r + 2.0, 1.0);
+  } else {
+    r = x - kLn2U * kd;
+    r = r - kLn2L * kd;
+    r *= 0.0625;
+    p = kC[0];
+    for (int i = 1; i < 8; ++i) p = p * r + kC[i];
+    r *= p;
+    for (int i = 0; i < 4; ++i) r *= r + 2.0;
+    r += 1.0;
+  }
+  const int64_t biased = int64_t{k} + 0x3FF;
+  if (biased >= 0x7FF) return kInf;
+  if (biased > 0) return r * Pow2Bits(biased);
+  if (biased < -52) return 0;
+  return r * Pow2Bits(biased + 0x3FE) * Pow2Bits(1);
+}
 double Sqrt(double v) { return std::sqrt(v); }
-double Ln(double v) { return std::log(v); }
+double Ln(double v) { return GoLog(v); }
 double Sin(double v) { return std::sin(v); }
 double Cos(double v) { return std::cos(v); }
 double Tan(double v) { return std::tan(v); }

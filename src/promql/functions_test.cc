@@ -153,6 +153,49 @@ TEST(GoSortTest, SmallSortsAreGoInsertionSorts) {
   EXPECT_THAT(ids, ::testing::ElementsAre(3, 1, 2, 0));
 }
 
+// Above 12 elements Go 1.19's pdqsort decides the order of equal values; the expectations are
+// the orders Prometheus 2.42 (Debian, go1.19.8) returned for sort() and sort_desc() of these
+// values, element i labelled i. Before this was reproduced, a stable sort ran instead and
+// sort() of ties disagreed with Prometheus (tests/promql_differential_e2e_test.cc).
+TEST(GoSortTest, LargeSortsArePdqsorts) {
+  struct E {
+    int id;
+    double v;
+  };
+  auto order = [](const std::vector<double>& values, bool desc) {
+    std::vector<E> v;
+    for (size_t i = 0; i < values.size(); ++i) v.push_back({static_cast<int>(i), values[i]});
+    GoSort(
+        &v,
+        [desc](const E& a, const E& b) {
+          return std::isnan(b.v) || (desc ? b.v < a.v : b.v > a.v);
+        },
+        [](const E& a, const E& b) { return a.v < b.v; });
+    std::vector<int> ids;
+    for (const E& e : v) ids.push_back(e.id);
+    return ids;
+  };
+  EXPECT_THAT(
+      order({2, 1, 2, 0, 1, 2, 2, 1, 0, 2, 1, 1, 2, 0, 2, 1, 2, 2, 0, 1}, false),
+      ::testing::ElementsAre(8, 18, 13, 3, 15, 11, 19, 7, 4, 1, 10, 5, 12, 2, 14, 0, 16, 17, 9, 6));
+  // Thirty ties first: an unbalanced partition, so the xorshift pattern breaking runs.
+  std::vector<double> ties(30, 1);
+  ties.insert(ties.end(), {0, 0, 0, 2, 2, 2});
+  EXPECT_THAT(
+      order(ties, false),
+      ::testing::ElementsAre(30, 32, 31, 18, 10, 5, 19, 7, 8, 9, 20, 11, 12, 13, 14, 15, 21, 17, 0,
+                             6, 4, 16, 22, 23, 24, 25, 26, 27, 28, 29, 3, 2, 1, 33, 34, 35));
+  // Tukey's ninther (50 elements and more), sort_desc.
+  EXPECT_THAT(
+      order({3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3,
+             2, 7, 9, 5, 0, 2, 8, 8, 4, 1, 9, 7, 1, 6, 9, 3, 9, 9, 3, 7, 5, 1, 0, 5, 8, 2, 0, 9},
+            true),
+      ::testing::ElementsAre(12, 55, 38, 30, 45, 5, 44, 42, 14, 18, 11, 35, 26, 52, 34, 13, 47, 29,
+                             39, 41, 22, 20, 7, 8, 31, 10, 51, 48, 4, 23, 19, 2, 36, 9, 43, 24, 25,
+                             46, 27, 17, 15, 0, 6, 33, 53, 16, 28, 21, 37, 49, 3, 40, 1, 50, 32,
+                             54));
+}
+
 TEST(GoHeapTest, KeepsTheSmallestOnTop) {
   std::vector<int> h;
   auto less = [](int a, int b) { return a < b; };
