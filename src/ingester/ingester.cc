@@ -107,6 +107,7 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::OpenTenant(const std::string
   counters_.tsdb_opens++;
   counters_.wal_corruptions += t->db().head()->replay_stats().corruptions_repaired;
   counters_.mmap_chunk_corruptions += t->db().head()->replay_stats().mmap_chunk_corruptions;
+  counters_.corrupted_blocks += t->db().corrupted_blocks();
   return std::shared_ptr<TenantDB>(std::move(t));
 }
 

@@ -81,6 +81,7 @@ struct IngesterCounters {
   std::atomic<uint64_t> tsdb_opens{0};
   std::atomic<uint64_t> wal_corruptions{0};
   std::atomic<uint64_t> mmap_chunk_corruptions{0};
+  std::atomic<uint64_t> corrupted_blocks{0};
   std::map<std::string, uint64_t> idle_checks ABSL_GUARDED_BY(idle_checks_mu);  // result → count
   absl::Mutex idle_checks_mu;
 };

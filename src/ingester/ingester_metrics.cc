@@ -88,6 +88,10 @@ std::vector<Desc> CounterDescs() {
       {"cortex_ingester_tsdb_mmap_chunk_corruptions_total",
        "Total number of memory-mapped head chunk files found corrupt (and cut off) at open.",
        MetricType::kCounter, {}},
+      {"strata_ingester_tsdb_corrupted_blocks_total",
+       "Total number of blocks found damaged at open and set aside (renamed <ULID>.corrupted, "
+       "not served).",
+       MetricType::kCounter, {}},
       {"cortex_ingester_idle_tsdb_checks_total",
        "The total number of various results for idle TSDB checks.", MetricType::kCounter,
        {"result"}},
@@ -131,8 +135,9 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
     sink.Add(6, {}, c.shipper_upload_failures.load());
     sink.Add(7, {}, c.wal_corruptions.load());
     sink.Add(8, {}, c.mmap_chunk_corruptions.load());
+    sink.Add(9, {}, c.corrupted_blocks.load());
     absl::MutexLock l(&c.idle_checks_mu);
-    for (const auto& [result, n] : c.idle_checks) sink.Add(9, {result}, n);
+    for (const auto& [result, n] : c.idle_checks) sink.Add(10, {result}, n);
   });
 }
 

@@ -5,6 +5,7 @@
 #include "storage/merge.h"
 #include "tsdb/compact/compactor.h"
 #include "tsdb/head/mem_series.h"
+#include "util/log.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -46,8 +47,15 @@ absl::Status DB::LoadBlocks() {
       continue;
     }
     if (!block::Ulid::Parse(n).has_value() || !fs_->IsDirectory(path)) continue;
-    ASSIGN_OR_RETURN(auto b, block::Block::Open(fs_, path));
-    blocks.push_back(std::move(b));
+    auto b = block::Block::Open(fs_, path);
+    // Damage (a bad checksum, a truncated or missing file) is set aside so the tenant's other
+    // blocks and head stay available; an I/O error fails the open, since the block may be fine.
+    if (absl::IsDataLoss(b.status()) || absl::IsNotFound(b.status())) {
+      RETURN_IF_ERROR(SetAside(path, b.status()));
+      continue;
+    }
+    if (!b.ok()) return b.status();
+    blocks.push_back(*std::move(b));
   }
   std::sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
     return a->meta().min_time < b->meta().min_time;
@@ -55,6 +63,15 @@ absl::Status DB::LoadBlocks() {
   absl::MutexLock l(&mu_);
   blocks_ = std::make_shared<const std::vector<std::shared_ptr<block::Block>>>(std::move(blocks));
   return absl::OkStatus();
+}
+
+absl::Status DB::SetAside(const std::string& path, const absl::Status& damage) {
+  const std::string aside = path + ".corrupted";
+  log::Error("damaged block set aside, not served",
+             {{"block", path}, {"err", std::string(damage.message())}, {"moved_to", aside}});
+  RETURN_IF_ERROR_CTX(fs_->Rename(path, aside), StrCat("set aside damaged block ", path));
+  corrupted_blocks_++;
+  return fs_->SyncDir(dir_);
 }
 
 std::vector<std::shared_ptr<block::Block>> DB::Blocks() const {

@@ -79,11 +79,17 @@ class DB {
   std::vector<std::shared_ptr<block::Block>> Blocks() const;
   DBStats Stats() const;
   const std::string& dir() const { return dir_; }
+  // Blocks found damaged at open and set aside as <ULID>.corrupted (not served, kept for an
+  // operator to inspect).
+  uint64_t corrupted_blocks() const { return corrupted_blocks_; }
 
  private:
   DB(Fs* fs, std::string dir, DBOptions opts, const Clock* clock)
       : fs_(fs), dir_(std::move(dir)), opts_(opts), clock_(clock) {}
   absl::Status LoadBlocks();
+  // Renames a block that failed to open as damaged out of the way; returns the error to
+  // report if it cannot.
+  absl::Status SetAside(const std::string& path, const absl::Status& damage);
   // Writes [mint, maxt] (closed) of `q` as a block and opens it; nullptr if there is no sample.
   // On error no block directory is left behind.
   absl::StatusOr<std::shared_ptr<block::Block>> WriteAndOpenBlock(storage::Querier& q,
@@ -100,6 +106,7 @@ class DB {
   const std::string dir_;
   const DBOptions opts_;
   const Clock* const clock_;
+  uint64_t corrupted_blocks_ = 0;  // written by Open only
   std::unique_ptr<head::Head> head_;
 
   absl::Mutex cmp_mu_;  // one compaction at a time

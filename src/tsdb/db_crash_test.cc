@@ -3,6 +3,7 @@
 // what was not fsynced), a crash at each durable step of compaction, a torn WBL tail, a
 // corrupt chunks_head file and a corrupt WAL segment. The DB must open, count what it repaired,
 // and hold everything that was committed (synced, for a power cut) before the damage.
+#include <filesystem>
 #include <iostream>
 
 #include "gmock/gmock.h"
@@ -109,6 +110,35 @@ TEST_F(DBCrashTest, ReplayOnWorkerThreadsEqualsSingleThreaded) {
   EXPECT_EQ(stats[0].num_chunks, stats[1].num_chunks);
   EXPECT_EQ(stats[0].num_ooo_chunks, stats[1].num_ooo_chunks);
   EXPECT_EQ(stats[0].memory_bytes, stats[1].memory_bytes);
+}
+
+// A block damaged on disk is set aside at open (renamed <ULID>.corrupted, counted), and the DB
+// serves everything else instead of refusing to open.
+TEST_F(DBCrashTest, DamagedBlockIsSetAsideAndTheRestIsServed) {
+  Model m;
+  std::string damaged;
+  {
+    auto db = Open(DefaultFs(), dir_.path());
+    InOrder(*db, &m, 3, 0, 3 * kHour, kMinute);
+    ASSERT_TRUE(db->ForceCompact().ok());
+    ASSERT_EQ(db->Blocks().size(), 2u);
+    damaged = db->Blocks()[0]->dir();
+  }
+  // Truncate the first block's index: its TOC is gone.
+  ASSERT_TRUE(DefaultFs()->Truncate(damaged + "/index", 10).ok());
+  auto db = Open(DefaultFs(), dir_.path());
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->corrupted_blocks(), 1u);
+  ASSERT_EQ(db->Blocks().size(), 1u);
+  EXPECT_TRUE(std::filesystem::is_directory(damaged + ".corrupted"));
+  EXPECT_FALSE(std::filesystem::exists(damaged));
+  // What the other block holds is served: the second window's samples.
+  auto q = db->Querier(2 * kHour, 3 * kHour);
+  EXPECT_EQ(CountSamples(*q), 3u * 61);
+  // A second open finds nothing new to set aside.
+  db.reset();
+  db = Open(DefaultFs(), dir_.path());
+  EXPECT_EQ(db->corrupted_blocks(), 0u);
 }
 
 // A crash at each durable step of a forced compaction: the data directory is copied whenever
