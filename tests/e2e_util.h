@@ -108,33 +108,40 @@ inline void SetSocketTimeouts(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-// One HTTP/1.1 request on a fresh connection to 127.0.0.1:port.
-inline HttpResult HttpCall(int port, const std::string& method, const std::string& target,
-                           const std::string& body = "",
-                           const std::map<std::string, std::string>& headers = {}) {
-  HttpResult r;
+// Sends `bytes` to 127.0.0.1:port on a fresh connection and returns everything the server sent
+// until it closed the connection ("" if it could not connect). `half_close` shuts the sending
+// side first (for servers that wait for the end of input). Reads are bounded (30 s).
+inline std::string Exchange(int port, const std::string& bytes, bool half_close) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   SetSocketTimeouts(fd);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return r;
+  std::string resp;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    for (size_t off = 0; off < bytes.size();) {
+      ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      off += n;
+    }
+    if (half_close) ::shutdown(fd, SHUT_WR);
+    char buf[65536];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) resp.append(buf, n);
   }
+  ::close(fd);
+  return resp;
+}
+
+// One HTTP/1.1 request on a fresh connection to 127.0.0.1:port.
+inline HttpResult HttpCall(int port, const std::string& method, const std::string& target,
+                           const std::string& body = "",
+                           const std::map<std::string, std::string>& headers = {}) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  for (size_t off = 0; off < req.size();) {
-    ssize_t n = ::write(fd, req.data() + off, req.size() - off);
-    if (n <= 0) break;
-    off += n;
-  }
-  std::string resp;
-  char buf[65536];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) resp.append(buf, n);
-  ::close(fd);
+  const std::string resp = Exchange(port, req, /*half_close=*/false);
+  HttpResult r;
   if (resp.size() < 12) return r;
   r.status = std::atoi(resp.substr(9, 3).c_str());
   size_t hdr_end = resp.find("\r\n\r\n");
@@ -196,27 +203,9 @@ inline int64_t NowMs() {
 }
 
 // Sends `bytes` as they are to 127.0.0.1:port, half-closes, and returns all the server sent back
-// until it closed the connection ("" if it answered nothing). Reads are bounded (30 s).
+// until it closed the connection ("" if it answered nothing).
 inline std::string RawCall(int port, const std::string& bytes) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  SetSocketTimeouts(fd);
-  std::string resp;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-    for (size_t off = 0; off < bytes.size();) {
-      ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      off += n;
-    }
-    ::shutdown(fd, SHUT_WR);
-    char buf[65536];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) resp.append(buf, n);
-  }
-  ::close(fd);
-  return resp;
+  return Exchange(port, bytes, /*half_close=*/true);
 }
 
 // The extra environment of strata children: $STRATA_E2E_STRATA_ENV, "NAME=value" entries

@@ -64,26 +64,8 @@ struct Evaluation {
 // One GET on a fresh connection, read to the end (HttpCall does not undo chunked encoding, and
 // RawCall's half-close makes Prometheus cancel the query).
 std::string Get(int port, const std::string& target) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  SetSocketTimeouts(fd);
-  std::string resp;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-    const std::string req =
-        "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-    for (size_t off = 0; off < req.size();) {
-      const ssize_t n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) break;
-      off += n;
-    }
-    char buf[65536];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) resp.append(buf, n);
-  }
-  ::close(fd);
-  return resp;
+  return Exchange(port, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                  /*half_close=*/false);
 }
 
 Answer Query(int port, const std::string& target) {
