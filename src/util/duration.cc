@@ -67,6 +67,8 @@ std::string FormatDurationMs(int64_t ms) {
     ms = -ms;
   }
   for (const Unit& u : kUnits) {
+    // Years and weeks only when exact, as Prometheus's model.Duration prints: "370d", not "1y5d".
+    if ((u.name == "y" || u.name == "w") && ms % u.ms != 0) continue;
     if (ms >= u.ms) {
       StrAppend(&out, ms / u.ms, u.name);
       ms %= u.ms;

@@ -34,6 +34,11 @@ TEST(DurationTest, FormatsLikePrometheus) {
   EXPECT_EQ(FormatDurationMs(500), "500ms");
   EXPECT_EQ(FormatDurationMs(0), "0s");
   EXPECT_EQ(FormatDurationMs(60500), "1m500ms");
+  // Years and weeks only when exact (Prometheus model.Duration).
+  EXPECT_EQ(FormatDurationMs(370LL * 86400000), "370d");
+  EXPECT_EQ(FormatDurationMs(14LL * 86400000), "2w");
+  EXPECT_EQ(FormatDurationMs(365LL * 86400000), "1y");
+  EXPECT_EQ(FormatDurationMs(-90000), "-1m30s");
 }
 
 }  // namespace

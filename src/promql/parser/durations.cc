@@ -40,25 +40,6 @@ absl::StatusOr<int64_t> ParseDuration(std::string_view s) {
   return ms;
 }
 
-std::string FormatDuration(int64_t ms) {
-  if (ms == 0) return "0s";
-  std::string out;
-  auto unit = [&](std::string_view name, int64_t mult, bool exact) {
-    if (exact && ms % mult != 0) return;
-    if (int64_t v = ms / mult; v > 0) {
-      StrAppend(&out, v, name);
-      ms -= v * mult;
-    }
-  };
-  // Years and weeks only when exact: "90d" reads better than "12w6d".
-  unit("y", kYear, true);
-  unit("w", kWeek, true);
-  unit("d", kDay, false);
-  unit("h", kHour, false);
-  unit("m", kMinute, false);
-  unit("s", kSecond, false);
-  unit("ms", 1, false);
-  return out;
-}
+std::string FormatDuration(int64_t ms) { return FormatDurationMs(ms); }
 
 }  // namespace strata::promql::parser
