@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "util/go_strings.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -18,24 +19,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void AppendUtf8(uint32_t r, std::string* out) {
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
 }
 
 class SelectorParser {
@@ -208,7 +191,7 @@ absl::Status SelectorParser::NumericEscape(char kind, std::string* out) {
     return absl::OkStatus();
   }
   if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return Error("invalid Unicode code point");
-  AppendUtf8(v, out);
+  AppendUtf8(out, static_cast<char32_t>(v));
   return absl::OkStatus();
 }
 

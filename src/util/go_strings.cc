@@ -35,9 +35,10 @@ void AppendHexByte(std::string* out, uint8_t b) {
   out->push_back(kLowerHex[b & 0xF]);
 }
 
-// strconv's appendEscapedRune for a validly decoded rune, with '"' as the quote.
-void AppendEscapedRune(std::string* out, char32_t r) {
-  if (r == '"' || r == '\\') {
+}  // namespace
+
+void AppendGoEscapedRune(std::string* out, char32_t r, char quote) {
+  if (r == static_cast<char32_t>(quote) || r == '\\') {
     out->push_back('\\');
     out->push_back(static_cast<char>(r));
     return;
@@ -81,8 +82,6 @@ void AppendEscapedRune(std::string* out, char32_t r) {
     out->push_back(kLowerHex[(r >> shift) & 0xF]);
   }
 }
-
-}  // namespace
 
 DecodedRune DecodeRune(std::string_view s) {
   if (s.empty()) return {kRuneError, 0};
@@ -149,7 +148,7 @@ void AppendGoQuotePrefix(std::string* out, std::string_view s, size_t max_runes)
       // Invalid UTF-8 is escaped byte by byte, never replaced by U+FFFD.
       AppendHexByte(out, static_cast<uint8_t>(s[i]));
     } else {
-      AppendEscapedRune(out, d.rune);
+      AppendGoEscapedRune(out, d.rune, '"');
     }
     i += d.width;
   }

@@ -40,6 +40,9 @@ bool IsGoPrint(char32_t r);
 // Appends the UTF-8 encoding of `r` (REQUIRES: r <= U+10FFFF and not a surrogate).
 void AppendUtf8(std::string* out, char32_t r);
 
+// strconv's appendEscapedRune: `r` (a valid rune) as it appears between `quote`s in Go's %q.
+void AppendGoEscapedRune(std::string* out, char32_t r, char quote);
+
 // Appends strconv.Quote(s), i.e. fmt's "%q" of a string: double quotes; `"` and `\` escaped
 // with a backslash; printable runes as they are; \a \b \f \n \r \t \v; other bytes below 0x20
 // and 0x7f as \xHH; other non-printable runes as \uHHHH or \UHHHHHHHH; each byte of invalid

@@ -9,32 +9,20 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "util/go_strings.h"
 
 namespace strata::promql::parser {
 
-inline constexpr char32_t kRuneError = 0xFFFD;
+// UTF-8 decoding, printability and %q quoting are util/go_strings.h's; PromQL adds the rest.
+using strata::DecodedRune;
+using strata::DecodeRune;
+using strata::GoQuote;
+using strata::AppendGoQuote;
+using strata::IsGoPrint;
+using strata::kRuneError;
 inline constexpr char32_t kMaxRune = 0x10FFFF;
 
-struct DecodedRune {
-  char32_t rune;  // kRuneError for invalid input
-  int width;      // bytes consumed: 0 at end of input, 1 for an invalid byte
-};
-
-// Go's utf8.DecodeRuneInString: rejects overlong forms, surrogates and values above U+10FFFF,
-// returning {kRuneError, 1} for them.
-DecodedRune DecodeRune(std::string_view s);
-
-// Appends the UTF-8 encoding of `r` (which must be a valid rune).
-void AppendRune(std::string* out, char32_t r);
-
-// Go's strconv.IsPrint. Approximation: the non-printing ASCII/Latin-1 characters, the Unicode
-// space separators, format characters, surrogates, private-use and non-characters are
-// recognised; code points unassigned in Unicode are treated as printable.
-bool IsGoPrint(char32_t r);
-
-// Go's strconv.Quote (fmt "%q" of a string): double quotes, escapes, invalid bytes as \xNN.
-std::string GoQuote(std::string_view s);
-void AppendGoQuote(std::string* out, std::string_view s);
+inline void AppendRune(std::string* out, char32_t r) { AppendUtf8(out, r); }
 
 // Go's fmt "%q" of a rune: 'x', '\n', '\''. Values outside the Unicode range print as U+FFFD.
 std::string GoQuoteRune(int64_t r);
@@ -43,7 +31,9 @@ std::string GoQuoteRune(int64_t r);
 std::string GoUnicodeName(int64_t r);
 
 // Go's fmt "%.Nq" of a string: truncated to `max_runes` runes, then quoted.
-std::string GoQuoteTruncated(std::string_view s, size_t max_runes);
+inline std::string GoQuoteTruncated(std::string_view s, size_t max_runes) {
+  return GoQuotePrefix(s, max_runes);
+}
 
 // Prometheus's strutil.Unquote: the value of a PromQL string literal including its quotes
 // ("...", '...' or `...`), with Go escape sequences resolved. Error message: "invalid syntax".
