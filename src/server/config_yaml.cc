@@ -3,6 +3,7 @@
 #include <set>
 
 #include "server/config_fields.h"
+#include "util/go_strings.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -204,6 +205,11 @@ struct LeafSetter {
 }  // namespace
 
 absl::StatusOr<YamlConfigDoc> ParseYamlConfig(std::string_view text) {
+  // YAML is Unicode text (Go's yaml, hence Cortex, refuses anything else). yaml-cpp would pass
+  // invalid bytes through into string values, which ToYaml cannot print back (its emitter
+  // replaces them with U+FFFD), breaking ConfigFromYaml(ToYaml(c)) == c. Found by
+  // fuzz/config_fuzz.cc.
+  if (!ValidUtf8(text)) return absl::InvalidArgumentError("invalid YAML: not valid UTF-8");
   try {
     return ParseYamlNoCatch(text);
   } catch (const YAML::Exception& e) {

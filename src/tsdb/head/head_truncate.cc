@@ -28,7 +28,10 @@ uint32_t OldestFile(const MemSeries& s) ABSL_SHARED_LOCKS_REQUIRED(s.mu()) {
 
 absl::Status Head::CollectGarbage() {
   std::vector<std::unique_ptr<MemSeries>> removed =
-      series_.Gc([](MemSeries& s) { return s.MarkDeadIfCollectable(); });
+      series_.Gc([](MemSeries& s) {
+        s.mu().AssertHeld();  // Gc calls with it held; the analysis cannot see through std::function
+        return s.MarkDeadIfCollectable();
+      });
   if (!removed.empty()) {
     absl::flat_hash_set<uint64_t> refs;
     std::vector<labels::Labels> lsets;
