@@ -6,7 +6,7 @@ ARGS ?=
 # CI and `make test` run every test; `make test-fast` leaves out those labelled slow.
 CTEST_ARGS ?=
 
-.PHONY: setup configure build run test test-fast bench clean
+.PHONY: setup configure build run test test-fast test-sanitizers fuzz-smoke bench compare clean
 
 setup:
 	@bash scripts/setup.sh
@@ -29,9 +29,26 @@ test: build
 test-fast: build
 	@bash scripts/run_tests.sh $(BUILD_DIR) $(JOBS) -LE slow $(CTEST_ARGS)
 
+# Unit tests under ASan+UBSan (clang), and every fuzzer on its seed corpus then briefly
+# (docs/reliability.md). CI runs both after `make test`.
+test-sanitizers: setup
+	@bash scripts/run_sanitizers.sh asan $(BUILD_DIR)-sanitizers $(JOBS)
+
+fuzz-smoke: setup
+	@bash scripts/run_fuzzers.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS)
+
+FUZZ_SECONDS ?= 15
+
 bench: setup configure
+	@bash scripts/setup.sh --bench
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	@bash scripts/run_benchmarks.sh $(BUILD_DIR)
+
+# Strata vs Prometheus vs VictoriaMetrics, side by side (bench/compare; SCENARIOS=A,B,... or all).
+compare: setup configure
+	@bash scripts/setup.sh --bench
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target strata benchmarks
+	BUILD_DIR=$(BUILD_DIR) bench/compare $(or $(SCENARIOS),all)
 
 clean:
 	rm -rf $(BUILD_DIR)

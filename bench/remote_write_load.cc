@@ -4,10 +4,22 @@
 // --web.enable-remote-write-receiver: pass -metrics_path=/metrics and -push_path=/api/v1/write).
 //
 //   remote_write_load -port=9009 -series=100000 -samples=120 -ooo_fraction=0.1 -tenants=1
-//                     -connections=2 -batch=2000
+//                     -connections=2 -batch=2000 [-start_ms=now] [-namespaces=10 -metric_names=4]
 //
 // Requests are built before the clock starts (as Prometheus sends them: one sample per series per
 // request, `batch` samples per request), so the figures measure the receiver, not the generator.
+// Connection c sends the batches whose index within a round is c modulo `connections`, in round
+// order, so every series' samples arrive in time order (as from Prometheus's shards): an in-order
+// receiver never sees a sample overtake an earlier one of the same series.
+//
+// -start_ms: timestamp of the first round (default 1700000000000); "now" means now minus the
+//   load's time span, rounded down to the interval, so the last round lands just before now
+//   (receivers with a wall-clock retention, e.g. VictoriaMetrics, keep such data).
+// -namespaces=N: adds label namespace="ns-<series % N>" (0: no such label).
+// -metric_names=N: spreads series over N metric names, series % N picking one of
+//   node_cpu_seconds_total, process_cpu_seconds_total, container_cpu_seconds_total,
+//   http_requests_total, then m<k>_total (default 1: every series is node_cpu_seconds_total).
+// The last output line is machine-readable for bench/compare: "raw server_cpu_seconds=...".
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -42,6 +54,9 @@ struct Options {
   int connections = 2;
   int batch = 2000;  // samples per request
   int64_t interval_ms = 15000;
+  int64_t start_ms = 1700000000000;
+  int namespaces = 0;
+  int metric_names = 1;
 };
 
 bool ParseFlag(const char* arg, const char* name, std::string* out) {
@@ -55,6 +70,7 @@ bool ParseFlag(const char* arg, const char* name, std::string* out) {
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
+  std::string start;
   for (int i = 1; i < argc; i++) {
     std::string v;
     if (ParseFlag(argv[i], "port", &v)) o.port = std::stoi(v);
@@ -66,10 +82,26 @@ Options ParseOptions(int argc, char** argv) {
     else if (ParseFlag(argv[i], "tenants", &v)) o.tenants = std::stoi(v);
     else if (ParseFlag(argv[i], "connections", &v)) o.connections = std::stoi(v);
     else if (ParseFlag(argv[i], "batch", &v)) o.batch = std::stoi(v);
+    else if (ParseFlag(argv[i], "interval_ms", &v)) o.interval_ms = std::stoll(v);
+    else if (ParseFlag(argv[i], "start_ms", &v)) start = v;
+    else if (ParseFlag(argv[i], "namespaces", &v)) o.namespaces = std::stoi(v);
+    else if (ParseFlag(argv[i], "metric_names", &v)) o.metric_names = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       std::exit(2);
     }
+  }
+  if (start == "now") {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    o.start_ms = (now - o.samples * o.interval_ms) / o.interval_ms * o.interval_ms;
+  } else if (!start.empty()) {
+    o.start_ms = std::stoll(start);
+  }
+  if (o.connections < 1 || o.batch < 1 || o.tenants < 1 || o.metric_names < 1) {
+    std::fprintf(stderr, "connections, batch, tenants and metric_names must be >= 1\n");
+    std::exit(2);
   }
   return o;
 }
@@ -78,26 +110,35 @@ struct Request {
   std::string tenant;
   std::string body;
   int samples;
+  int batch_index;  // within its round: picks the connection
 };
+
+std::string MetricName(int k) {
+  static const char* const kNames[] = {"node_cpu_seconds_total", "process_cpu_seconds_total",
+                                       "container_cpu_seconds_total", "http_requests_total"};
+  if (k < 4) return kNames[k];
+  return "m" + std::to_string(k) + "_total";
+}
 
 // One request per (scrape round, batch of series), with labels shaped like a node exporter's.
 std::vector<Request> BuildRequests(const Options& o) {
   std::vector<Request> out;
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> unit(0, 1);
-  const int64_t start = 1700000000000;
+  const int64_t start = o.start_ms;
   std::string raw;
   for (int round = 0; round < o.samples; round++) {
     for (int first = 0; first < o.series; first += o.batch) {
       strata::prompb::WriteRequest req;
       for (int s = first; s < std::min(o.series, first + o.batch); s++) {
         strata::prompb::TimeSeries ts;
-        ts.labels = {{"__name__", "node_cpu_seconds_total"},
+        ts.labels = {{"__name__", MetricName(s % o.metric_names)},
                      {"cpu", std::to_string(s % 64)},
                      {"instance", "host-" + std::to_string(s / 640) + ":9100"},
                      {"job", "node"},
-                     {"mode", "user"},
-                     {"series", std::to_string(s)}};
+                     {"mode", "user"}};
+        if (o.namespaces > 0) ts.labels.push_back({"namespace", "ns-" + std::to_string(s % o.namespaces)});
+        ts.labels.push_back({"series", std::to_string(s)});
         int64_t t = start + round * o.interval_ms;
         if (o.ooo_fraction > 0 && round > 0 && unit(rng) < o.ooo_fraction) {
           t -= static_cast<int64_t>(unit(rng) * o.ooo_max_ms) + 1;
@@ -108,6 +149,7 @@ std::vector<Request> BuildRequests(const Options& o) {
       Request r;
       r.tenant = "tenant-" + std::to_string((first / o.batch) % o.tenants);
       r.samples = static_cast<int>(req.timeseries.size());
+      r.batch_index = first / o.batch;
       strata::prompb::EncodeWriteRequest(req, &raw);
       strata::prompb::CompressSnappy(raw, &r.body);
       out.push_back(std::move(r));
@@ -158,10 +200,21 @@ int Roundtrip(int fd, const std::string& head, const std::string& payload, std::
   return std::atoi(resp.substr(9, 3).c_str());
 }
 
+// Reads one metric from the server's /metrics. The request asks for the connection to close and the
+// answer is read to EOF, so chunked responses (Go servers: Prometheus, VictoriaMetrics) work too.
 double MetricOf(const Options& o, const char* name) {
   int fd = Connect(o.port);
+  const std::string req = "GET " + o.metrics_path +
+                          " HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n"
+                          "Connection: close\r\n\r\n";
+  for (size_t off = 0; off < req.size();) {
+    ssize_t n = ::write(fd, req.data() + off, req.size() - off);
+    if (n <= 0) break;
+    off += n;
+  }
   std::string body;
-  Roundtrip(fd, "GET " + o.metrics_path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "", &body);
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) body.append(buf, n);
   ::close(fd);
   size_t p = 0;
   while ((p = body.find(name, p)) != std::string::npos) {
@@ -181,17 +234,18 @@ int main(int argc, char** argv) {
   const std::vector<Request> reqs = BuildRequests(o);
   const double cpu0 = MetricOf(o, "process_cpu_seconds_total");
   const double rss0 = MetricOf(o, "process_resident_memory_bytes");
-  std::atomic<size_t> next{0};
   std::atomic<int64_t> samples_ok{0}, errors{0};
   auto t0 = std::chrono::steady_clock::now();
   {
     std::vector<std::jthread> workers;
     for (int c = 0; c < o.connections; c++) {
-      workers.emplace_back([&] {
+      workers.emplace_back([&, c] {
         int fd = Connect(o.port);
         std::string body;
-        for (size_t i = next++; i < reqs.size(); i = next++) {
+        int64_t reported = 0;
+        for (size_t i = 0; i < reqs.size(); i++) {
           const Request& r = reqs[i];
+          if (r.batch_index % o.connections != c) continue;
           std::string head = "POST " + o.push_path + " HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: " +
                              r.tenant + "\r\nContent-Type: application/x-protobuf\r\n" +
                              "Content-Encoding: snappy\r\nContent-Length: " +
@@ -200,6 +254,9 @@ int main(int argc, char** argv) {
           if (status / 100 == 2) {
             samples_ok += r.samples;
           } else {
+            if (reported++ < 3) {
+              std::fprintf(stderr, "HTTP %d: %.200s\n", status, body.c_str());
+            }
             errors++;
             if (status == 0) {
               ::close(fd);
@@ -221,5 +278,10 @@ int main(int argc, char** argv) {
     std::printf("server_cpu_us_per_sample=%.3f rss_growth_bytes_per_series=%.0f\n",
                 (cpu1 - cpu0) * 1e6 / total, (rss1 - rss0) / o.series);
   }
+  std::printf("raw server_cpu_seconds=%.3f rss_before=%.0f rss_after=%.0f samples=%.0f seconds=%.3f "
+              "errors=%lld start_ms=%lld end_ms=%lld\n",
+              cpu1 - cpu0, rss0, rss1, total, secs, static_cast<long long>(errors.load()),
+              static_cast<long long>(o.start_ms),
+              static_cast<long long>(o.start_ms + (o.samples - 1) * o.interval_ms));
   return errors.load() == 0 ? 0 : 1;
 }

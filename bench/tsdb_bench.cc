@@ -2,7 +2,7 @@
 // one tsdb::DB and prints a line per workload with its throughput and what the head holds after.
 //
 //   tsdb_bench_driver -benchmarks=fillseq,query,replay,compact -series=10000 -samples=120
-//                     -threads=2 -ooo_fraction=0.1 -dir=/tmp/x
+//                     -threads=2 -ooo_fraction=0.1 -replay_threads=2 -dir=/tmp/x
 //
 // Workloads:
 //   fillseq   one sample per series per scrape, in order (-batch series per commit)
@@ -49,6 +49,7 @@ struct Options {
   int reads = 3;
   int64_t start_ms = 1700000000000;
   bool wal_compression = false;
+  int replay_threads = 0;  // HeadOptions::replay_concurrency (0: one per core)
   bool deadlock_detection = false;
   std::string dir;  // empty: a temporary directory, removed at exit
 };
@@ -76,6 +77,7 @@ Options ParseOptions(int argc, char** argv) {
     else if (ParseFlag(argv[i], "reads", &v)) o.reads = std::stoi(v);
     else if (ParseFlag(argv[i], "start_ms", &v)) o.start_ms = std::stoll(v);
     else if (ParseFlag(argv[i], "wal_compression", &v)) o.wal_compression = v == "true";
+    else if (ParseFlag(argv[i], "replay_threads", &v)) o.replay_threads = std::stoi(v);
     else if (ParseFlag(argv[i], "deadlock_detection", &v)) o.deadlock_detection = v == "true";
     else if (ParseFlag(argv[i], "dir", &v)) o.dir = v;
     else {
@@ -124,6 +126,7 @@ class Bench {
     for (int i = 0; i < o_.series; i++) series_[i].Set(LabelStrings(i, 0));
     opts_.head.ooo_time_window_ms = o_.ooo_max_ms;
     opts_.head.wal_compression = o_.wal_compression;
+    opts_.head.replay_concurrency = static_cast<size_t>(o_.replay_threads);
     next_t_ = o_.start_ms;
     Open();
   }

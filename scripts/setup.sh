@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every build, test and benchmark dependency of Strata from Debian's packages.
 # Idempotent: installs only what is missing, so `make` can call it on every run.
+#   scripts/setup.sh           what make build/test/run need
+#   scripts/setup.sh --bench   also what bench/compare needs (make bench, make compare)
 set -euo pipefail
 
 PACKAGES=(
@@ -15,7 +17,16 @@ PACKAGES=(
   prometheus
   # interop tests read Prometheus's reference data (tar.gz) and run its python aids
   tar gzip python3
+  # sanitizer builds and fuzzers (make test-sanitizers, make fuzz-smoke)
+  clang libclang-rt-14-dev libfuzzer-14-dev
 )
+if [[ ${1:-} == --bench ]]; then
+  PACKAGES+=(
+    victoria-metrics  # 1.79: compared against (prometheus is above)
+    gnuplot-nox       # PNG charts (pngcairo terminal)
+    curl jq bc        # HTTP calls, query answers, arithmetic in bench/compare
+  )
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
