@@ -108,7 +108,12 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::OpenTenant(const std::string
   counters_.wal_corruptions += t->db().head()->replay_stats().corruptions_repaired;
   counters_.mmap_chunk_corruptions += t->db().head()->replay_stats().mmap_chunk_corruptions;
   counters_.corrupted_blocks += t->db().corrupted_blocks();
-  return std::shared_ptr<TenantDB>(std::move(t));
+  // Whoever drops the last reference (the close loop, a scrape, a query) frees the tenant; the
+  // next close-idle tick hands the freed memory back to the OS.
+  return std::shared_ptr<TenantDB>(t.release(), [freed = &tenants_freed_](TenantDB* p) {
+    delete p;
+    freed->fetch_add(1, std::memory_order_relaxed);
+  });
 }
 
 absl::Status Ingester::OpenExisting() {

@@ -141,12 +141,13 @@ class Ingester final : public IngesterService {
   const Clock* const clock_;
   const limits::Overrides* const overrides_;
   IngesterCounters counters_;
+  // TenantDBs destroyed since the last malloc_trim. Declared before tenants_, which it outlives.
+  std::atomic<uint64_t> tenants_freed_{0};
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<TenantDB>> tenants_ ABSL_GUARDED_BY(mu_);
   absl::Mutex open_mu_;  // serialises lazy creation so a tenant is opened once
 
-  bool closed_last_tick_ = false;  // CloseIdleTick closed a tenant; only that loop touches it
 
   std::vector<std::jthread> loops_;
   absl::Mutex stop_mu_;

@@ -88,17 +88,14 @@ std::string Ingester::MaybeCloseIdle(const std::shared_ptr<TenantDB>& t) {
 
 void Ingester::CloseIdleTick() {
   if (cfg_.close_idle_tsdb_timeout_ms <= 0) return;
-  bool closed = false;
   for (const auto& t : Tenants()) {
     std::string result = MaybeCloseIdle(t);
-    closed |= result == "idle_closed";
     absl::MutexLock l(&counters_.idle_checks_mu);
     counters_.idle_checks[result]++;
   }
-  // A closed tenant's DB is freed by its last holder: this loop's snapshot, or one of another
-  // tick or query still running. Trim now, and once more on the next tick for those.
-  if (closed || closed_last_tick_) ReleaseFreedMemory();
-  closed_last_tick_ = closed;
+  // A closed tenant's DB is freed by its last holder: this loop's snapshot, or a tick, scrape or
+  // query still running then. Trim once whatever was freed since the last trim.
+  if (tenants_freed_.exchange(0) > 0) ReleaseFreedMemory();
 }
 
 absl::Status Ingester::ShipTenant(TenantDB& t) {

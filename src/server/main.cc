@@ -1,8 +1,11 @@
 // The strata binary.
 //   strata [flags]               run the server (all roles; `strata -help` lists the flags)
 //   strata tsdb dump|list <dir>  inspect blocks, like `promtool tsdb dump|list`
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -63,6 +66,14 @@ int main(int argc, char** argv) {
   // graph node per mutex ever locked (~86 MiB at 1,000 tenants). Lock order is kept by design and
   // checked by the tests, so the production binary turns the detector off.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // glibc gives each thread that allocates concurrently an arena of its own (up to 8 per core),
+  // and malloc_trim cannot hand back what stays fragmented in them: with 1,000 tenants gone
+  // idle, RSS stayed 20 MiB above its baseline under load with the default and 11 MiB with two
+  // arenas (tests/many_tenants_e2e_test.cc). The write path allocates little per request, so
+  // two arenas cost little contention. MALLOC_ARENA_MAX in the environment still wins.
+#if defined(__GLIBC__)
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+#endif
   if (argc > 1 && std::strcmp(argv[1], "tsdb") == 0) return strata::tools::Main(argc, argv);
   return RunServer(argc, argv);
 }

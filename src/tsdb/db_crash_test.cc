@@ -133,8 +133,7 @@ TEST_F(DBCrashTest, DamagedBlockIsSetAsideAndTheRestIsServed) {
   EXPECT_TRUE(std::filesystem::is_directory(damaged + ".corrupted"));
   EXPECT_FALSE(std::filesystem::exists(damaged));
   // What the other block holds is served: the second window's samples.
-  auto q = db->Querier(2 * kHour, 3 * kHour);
-  EXPECT_EQ(CountSamples(*q), 3u * 61);
+  EXPECT_EQ(CountSamples(*db->Querier(2 * kHour, 3 * kHour)), 3u * 61);
   // A second open finds nothing new to set aside.
   db.reset();
   db = Open(DefaultFs(), dir_.path());
