@@ -2,6 +2,8 @@
 // samples over HTTP, then stops. After the idle timeout its memory series, active series and
 // memory bytes fall to zero, its WBL holds no samples, its blocks (read by the real promtool) hold
 // every sample pushed, and with close-idle on the tenant disappears; a new push brings it back.
+// Then the same with the first OOO compaction failing (failpoint ooo_compaction): the failure is
+// counted, nothing is lost, and the next tick succeeds.
 #include <filesystem>
 
 #include "gtest/gtest.h"
@@ -16,7 +18,7 @@ constexpr int64_t kMinute = 60 * 1000;
 
 class SeedE2ETest : public ::testing::Test {
  protected:
-  void StartStrata(std::vector<std::string> extra = {}) {
+  void StartStrata(std::vector<std::string> extra = {}, std::vector<std::string> env = {}) {
     port_ = FreePort();
     std::vector<std::string> args = {
         "-server.http-listen-port=" + std::to_string(port_),
@@ -30,7 +32,7 @@ class SeedE2ETest : public ::testing::Test {
         "-ingester.active-series-metrics-idle-timeout=1s",
     };
     args.insert(args.end(), extra.begin(), extra.end());
-    strata_ = std::make_unique<Process>(StrataBinary(), args, dir_.Join("strata.log"));
+    strata_ = std::make_unique<Process>(StrataBinary(), args, dir_.Join("strata.log"), env);
     ASSERT_TRUE(WaitFor([&] { return HttpCall(port_, "GET", "/ready").status == 200; }))
         << Log();
   }
@@ -42,14 +44,19 @@ class SeedE2ETest : public ::testing::Test {
     return MetricValue(HttpCall(port_, "GET", "/metrics").body, series);
   }
 
+  void RunSeed(bool fail_first_ooo_compaction);
+
   strata::testing::TempDir dir_;
   int port_ = 0;
   std::unique_ptr<Process> strata_;
 };
 
-TEST_F(SeedE2ETest, IdleTenantWithOOODataGivesMemoryBackAndCloses) {
+void SeedE2ETest::RunSeed(bool fail_first_ooo_compaction) {
+  std::vector<std::string> env;
+  if (fail_first_ooo_compaction) env.push_back("STRATA_FAILPOINTS=ooo_compaction=1");
   StartStrata({"-ingester.out-of-order-time-window=1h",
-               "-blocks-storage.tsdb.close-idle-tsdb-timeout=2s"});
+               "-blocks-storage.tsdb.close-idle-tsdb-timeout=2s"},
+              env);
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
@@ -81,6 +88,8 @@ TEST_F(SeedE2ETest, IdleTenantWithOOODataGivesMemoryBackAndCloses) {
 
   // Idle timeout 1s (+25% jitter), compaction every 1s: memory series drop to 0.
   ASSERT_TRUE(WaitFor([&] { return Metric("cortex_ingester_memory_series") == 0; })) << Log();
+  // The failed OOO compaction was counted, and a later tick did it.
+  EXPECT_EQ(Metric("cortex_ingester_tsdb_compactions_failed_total"), fail_first_ooo_compaction ? 1 : 0);
   ASSERT_TRUE(WaitFor([&] { return Metric("cortex_ingester_active_series{user=\"fake\"}") == 0 ||
                                    Metric("cortex_ingester_memory_users") == 0; }));
   // Close-idle (2s, after shipping): the tenant goes away with its local data.
@@ -104,6 +113,12 @@ TEST_F(SeedE2ETest, IdleTenantWithOOODataGivesMemoryBackAndCloses) {
             200);
   EXPECT_EQ(Metric("cortex_ingester_memory_users"), 1);
   EXPECT_EQ(strata_->Stop(SIGTERM), 0);
+}
+
+TEST_F(SeedE2ETest, IdleTenantWithOOODataGivesMemoryBackAndCloses) { RunSeed(false); }
+
+TEST_F(SeedE2ETest, FailedOOOCompactionIsCountedLosesNothingAndTheNextTickSucceeds) {
+  RunSeed(true);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "storage/merge.h"
 #include "tsdb/compact/compactor.h"
 #include "tsdb/head/mem_series.h"
+#include "util/failpoint.h"
 #include "util/log.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
@@ -205,6 +206,7 @@ absl::Status DB::CompactOOOHeadLocked() {
   std::vector<std::shared_ptr<block::Block>> written;
   absl::Status s;
   if (cut.last_mmap_ref != 0) {
+    s = failpoint::Check("ooo_compaction");  // end-to-end tests of the failure path
     // The first window is the one holding mint, rounded down: Go's truncating division, which
     // §7.7 (and Prometheus) use, starts after a negative mint and drops the samples before it.
     const int64_t first = cut.mint >= 0 ? r * (cut.mint / r) : -r * ((r - 1 - cut.mint) / r);
