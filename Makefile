@@ -44,7 +44,7 @@ bench: setup configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	@bash scripts/run_benchmarks.sh $(BUILD_DIR)
 
-# Strata vs Prometheus vs VictoriaMetrics, side by side (bench/compare; SCENARIOS=A,B,... or all).
+# Strata vs Prometheus vs VictoriaMetrics, side by side (bench/compare; SCENARIOS="A C" or all).
 compare: setup configure
 	@bash scripts/setup.sh --bench
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target strata benchmarks
