@@ -63,6 +63,7 @@ struct UserStats {
   uint64_t memory_bytes = 0;
   uint64_t loaded_blocks = 0;
   uint64_t wal_bytes = 0, wbl_bytes = 0;
+  int64_t largest_metric_series = 0;  // see TenantDB::LargestMetricSeries
   double ingestion_rate = 0;  // samples/s over the last rate window
   uint64_t series_created = 0, series_removed = 0;  // since the TSDB was opened
   int64_t oldest_unshipped_block_ms = 0;            // 0: none, or shipping is off

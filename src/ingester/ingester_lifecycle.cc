@@ -189,6 +189,7 @@ std::vector<UserStats> Ingester::AllUserStats() {
     u.loaded_blocks = st.num_blocks;
     u.wal_bytes = st.wal_bytes;
     u.wbl_bytes = st.wbl_bytes;
+    u.largest_metric_series = t->LargestMetricSeries();
     u.ingestion_rate = t->ingestion_rate();
     u.series_created = t->series_created();
     u.series_removed = t->series_removed();

@@ -23,6 +23,7 @@ enum PerTenant : size_t {
   kOverrides,
   kWalBytes,
   kWblBytes,
+  kLargestMetric,
 };
 
 std::vector<Desc> PerTenantDescs() {
@@ -62,6 +63,10 @@ std::vector<Desc> PerTenantDescs() {
        MetricType::kGauge, {"user"}},
       {"cortex_ingester_tsdb_out_of_order_wbl_storage_size_bytes",
        "Size of the tenant's out-of-order write-behind log directory in bytes.",
+       MetricType::kGauge, {"user"}},
+      {"strata_ingester_largest_metric_series",
+       "In-memory series of the tenant's metric name with the most series (compare with "
+       "max_series_per_metric; 0 when that limit is off).",
        MetricType::kGauge, {"user"}},
   };
 }
@@ -120,6 +125,7 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
       sink.Add(kOverrides, {"ingestion_burst_size", u.tenant}, u.limits.ingestion_burst_size);
       sink.Add(kWalBytes, {u.tenant}, u.wal_bytes);
       sink.Add(kWblBytes, {u.tenant}, u.wbl_bytes);
+      sink.Add(kLargestMetric, {u.tenant}, u.largest_metric_series);
     }
     sink.Add(kMemorySeries, {}, series);
     sink.Add(kMemoryUsers, {}, stats.size());

@@ -220,6 +220,7 @@ TEST_F(IngesterTest, ReplayedSeriesCountAgainstThePerMetricLimit) {
     ASSERT_EQ(Push(*ing, "small", {a1, a2}).appended, 2u);
   }
   auto ing = Open();  // the two series come back from the WAL
+  EXPECT_EQ(ing->AllUserStats()[0].largest_metric_series, 2);
   PushResult r = Push(*ing, "small", {a3});
   EXPECT_EQ(r.appended, 0u);
   EXPECT_EQ(r.discarded["per_metric_series_limit"], 1u);

@@ -1,5 +1,7 @@
 #include "ingester/tenant_db.h"
 
+#include <algorithm>
+
 #include "util/status_macros.h"
 
 namespace strata::ingester {
@@ -69,6 +71,13 @@ void TenantDB::CreationAborted(const labels::Labels& lset) { CountMetricSeries(l
 void TenantDB::PostDeletion(const labels::Labels& lset) {
   series_removed_.fetch_add(1, std::memory_order_relaxed);
   CountMetricSeries(lset, -1);
+}
+
+int64_t TenantDB::LargestMetricSeries() {
+  absl::MutexLock m(&metric_mu_);
+  int64_t largest = 0;
+  for (const auto& [name, n] : series_per_metric_) largest = std::max(largest, n);
+  return largest;
 }
 
 void TenantDB::CountMetricSeries(const labels::Labels& lset, int delta) {

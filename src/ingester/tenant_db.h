@@ -57,6 +57,9 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
   void CreationAborted(const labels::Labels& lset) override;
   void PostDeletion(const labels::Labels& lset) override;
   uint64_t series_created() const { return series_created_.load(); }
+  // In-memory series of the tenant's largest metric name (0 when max_series_per_metric is off):
+  // how close the tenant is to the per-metric limit.
+  int64_t LargestMetricSeries();
   uint64_t series_removed() const { return series_removed_.load(); }
 
   // Samples appended since the last call (for the ingestion rate).
