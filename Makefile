@@ -29,10 +29,10 @@ test: build
 test-fast: build
 	@bash scripts/run_tests.sh $(BUILD_DIR) $(JOBS) -LE slow $(CTEST_ARGS)
 
-# Unit tests under ASan+UBSan (clang), and every fuzzer on its seed corpus then briefly
-# (docs/reliability.md). CI runs both after `make test`.
+# Unit tests under ASan+UBSan and under TSan, and clang's thread-safety analysis as errors; every
+# fuzzer on its seed corpus, then briefly (docs/reliability.md). CI runs both after `make test`.
 test-sanitizers: setup
-	@bash scripts/run_sanitizers.sh asan $(BUILD_DIR)-sanitizers $(JOBS)
+	@bash scripts/run_sanitizers.sh all $(BUILD_DIR)-sanitizers $(JOBS)
 
 fuzz-smoke: setup
 	@bash scripts/run_fuzzers.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS)
