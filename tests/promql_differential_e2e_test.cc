@@ -40,11 +40,11 @@ struct Evaluation {
     gmtime_r(&secs, &utc);
     char buf[64];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-    return differential::UrlEncode(std::string(buf) + "." +
+    return strata::testing::UrlEncode(std::string(buf) + "." +
                                    std::to_string(ms % 1000 + 1000).substr(1) + "Z");
   }
   std::string Target(const std::string& base, const std::string& query) const {
-    const std::string q = "query=" + differential::UrlEncode(query);
+    const std::string q = "query=" + strata::testing::UrlEncode(query);
     if (step_ms == 0) return base + "/query?" + q + "&time=" + Time(time_ms);
     return base + "/query_range?" + q + "&start=" + Time(start_ms) + "&end=" + Time(end_ms) +
            "&step=" +

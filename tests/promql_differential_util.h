@@ -514,21 +514,6 @@ inline std::string ExpandTimes(const std::string& query, int64_t t0_ms) {
   return out + query.substr(pos);
 }
 
-inline std::string UrlEncode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // An HTTP body as sent, with chunked transfer encoding (Go's server uses it for answers it did
 // not buffer whole) undone. `response` is the whole response, headers included.
 inline std::optional<std::string> HttpBody(const std::string& response) {

@@ -32,6 +32,7 @@
 #include "promql/memory_storage.h"
 #include "util/clock.h"
 #include "util/strings.h"
+#include "util/testing.h"
 
 namespace strata::api::testing {
 
@@ -79,29 +80,13 @@ class FakeIngester final : public ingester::IngesterService {
   std::vector<Call> calls_ ABSL_GUARDED_BY(mu_);
 };
 
-// Percent-encodes everything but RFC 3986's unreserved characters.
-inline std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 using Params = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // "a=1&b=x%20y".
 inline std::string FormEncode(const Params& params) {
   std::string out;
   for (const auto& [k, v] : params) {
-    StrAppend(&out, out.empty() ? "" : "&", UrlEncode(k), "=", UrlEncode(v));
+    StrAppend(&out, out.empty() ? "" : "&", strata::testing::UrlEncode(k), "=", strata::testing::UrlEncode(v));
   }
   return out;
 }

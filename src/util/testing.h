@@ -2,9 +2,11 @@
 #ifndef STRATA_UTIL_TESTING_H_
 #define STRATA_UTIL_TESTING_H_
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "util/check.h"
 
@@ -58,6 +60,22 @@ inline void CopyTree(const std::string& from, const std::string& to) {
     fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
   }
   fs::permissions(to, fs::perms::owner_write, fs::perm_options::add);
+}
+
+// Percent-encodes everything but RFC 3986's unreserved characters (query strings in tests).
+inline std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
 }
 
 }  // namespace strata::testing
