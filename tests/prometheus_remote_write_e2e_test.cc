@@ -6,6 +6,8 @@
 // may not have been sent). Everything listens on loopback only.
 #include <filesystem>
 #include <iostream>
+#include <algorithm>
+#include <climits>
 #include <map>
 
 #include "gmock/gmock.h"
@@ -75,6 +77,20 @@ class PrometheusRemoteWriteE2ETest : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
+  // The fewest `up` samples Strata holds for one of the two scrape jobs (0 while a job has none).
+  static int FewestUpSamples(const StrataServer& strata) {
+    const HttpResult r = strata.Get(
+        "/prometheus/api/v1/query?query=" +
+        strata::testing::UrlEncode("sum by (job) (count_over_time(up[10m]))"));
+    const auto j = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 200 || j.is_discarded() || j["data"]["result"].size() != 2) return 0;
+    int fewest = INT32_MAX;
+    for (const auto& series : j["data"]["result"]) {
+      fewest = std::min(fewest, std::stoi(series["value"][1].get<std::string>()));
+    }
+    return fewest;
+  }
+
   strata::testing::TempDir dir_;
 };
 
@@ -89,14 +105,17 @@ TEST_F(PrometheusRemoteWriteE2ETest, ScrapedSamplesArriveExactly) {
                      dir_.Join("prometheus.log"));
 
   // Several scrape rounds of both targets have arrived (Strata holds a few hundred series, four
-  // samples each on average), and Prometheus saw no failed sample.
+  // samples each on average, and at least three `up` samples of each target: the two targets'
+  // samples travel in different batches, so a count over all series alone can be met while one
+  // target's samples are still queued in Prometheus), and Prometheus saw no failed sample.
   std::string prom_metrics;
   ASSERT_TRUE(WaitFor(
       [&] {
         prom_metrics = HttpCall(prom_port, "GET", "/metrics").body;
         const int64_t series = strata.NumSeries("fake");
         return SumOf(prom_metrics, "prometheus_remote_storage_samples_total") > 0 && series > 100 &&
-               strata.Metric("cortex_ingester_ingested_samples_total") >= 4.0 * series;
+               strata.Metric("cortex_ingester_ingested_samples_total") >= 4.0 * series &&
+               FewestUpSamples(strata) >= 3;
       },
       std::chrono::seconds(90)))
       << PromLog() << strata.Log();
