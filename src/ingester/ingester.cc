@@ -153,16 +153,77 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::GetOrOpen(const std::string&
   {
     absl::MutexLock l(&mu_);
     if (auto it = tenants_.find(tenant); it != tenants_.end()) return it->second;
+    RETURN_IF_ERROR(RecoveryWait(tenant));
   }
   absl::MutexLock open(&open_mu_);
   {
     absl::MutexLock l(&mu_);
     if (auto it = tenants_.find(tenant); it != tenants_.end()) return it->second;
+    RETURN_IF_ERROR(RecoveryWait(tenant));
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<TenantDB> t, OpenTenant(tenant));
+  auto t = OpenTenant(tenant);
+  if (!t.ok()) {
+    NoteFailedReopen(tenant, t.status());
+    return t.status();
+  }
   absl::MutexLock l(&mu_);
-  tenants_[tenant] = t;
+  tenants_[tenant] = *t;
   return t;
+}
+
+namespace {
+constexpr int64_t kFirstReopenBackoffMs = 1000;
+constexpr int64_t kMaxReopenBackoffMs = 60 * 1000;
+constexpr int64_t kForgetFailuresAfterMs = 10 * 60 * 1000;
+}  // namespace
+
+void Ingester::StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Status& cause) {
+  // Waits for in-flight pushes; false if a concurrent push or the idle close got there first.
+  if (!t->StartClosing()) return;
+  const int64_t now = clock_->NowMs();
+  absl::MutexLock l(&mu_);
+  auto it = tenants_.find(t->tenant());
+  if (it == tenants_.end() || it->second != t) return;
+  tenants_.erase(it);
+  Recovery& r = recovering_[t->tenant()];
+  r.old = t;
+  r.cause = std::string(cause.message());
+  r.failures = r.failures > 0 && now - r.last_failure_ms < kForgetFailuresAfterMs ? r.failures + 1 : 1;
+  r.last_failure_ms = now;
+  r.retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(r.failures - 1, 6));
+  counters_.reopens_after_write_error++;
+}
+
+absl::Status Ingester::RecoveryWait(const std::string& tenant) const {
+  auto it = recovering_.find(tenant);
+  if (it == recovering_.end()) return absl::OkStatus();
+  const Recovery& r = it->second;
+  if (r.old.expired() && clock_->NowMs() >= r.retry_at_ms) return absl::OkStatus();
+  return absl::UnavailableError(
+      StrCat("TSDB is being reopened after a write error (", r.cause, "); retry later"));
+}
+
+void Ingester::ReopenRecoveringTenants() {
+  std::vector<std::string> ready;
+  {
+    absl::MutexLock l(&mu_);
+    for (const auto& [tenant, r] : recovering_) {
+      if (!tenants_.contains(tenant) && RecoveryWait(tenant).ok()) ready.push_back(tenant);
+    }
+  }
+  for (const std::string& tenant : ready) (void)GetOrOpen(tenant);
+}
+
+void Ingester::NoteFailedReopen(const std::string& tenant, const absl::Status& cause) {
+  const int64_t now = clock_->NowMs();
+  absl::MutexLock l(&mu_);
+  auto it = recovering_.find(tenant);
+  if (it == recovering_.end()) return;
+  Recovery& r = it->second;
+  r.cause = std::string(cause.message());
+  r.failures++;
+  r.last_failure_ms = now;
+  r.retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(r.failures - 1, 6));
 }
 
 std::vector<std::shared_ptr<TenantDB>> Ingester::Tenants() const {
@@ -189,7 +250,11 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
   for (int attempt = 0; attempt < 2 && t == nullptr; attempt++) {
     auto opened = GetOrOpen(tenant);
     if (!opened.ok()) {
-      res.status = absl::InternalError(StrCat("user=", tenant, ": ", opened.status().message()));
+      // A full disk or a tenant being reopened: the client should retry (503); else a 500.
+      const absl::Status& s = opened.status();
+      const bool retry = absl::IsUnavailable(s) || absl::IsResourceExhausted(s);
+      res.status = absl::Status(retry ? absl::StatusCode::kUnavailable : absl::StatusCode::kInternal,
+                                StrCat("user=", tenant, ": ", s.message()));
       return res;
     }
     // A tenant closed as idle between lookup and admission: it is gone from the map, retry once.
@@ -197,6 +262,12 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
   }
   if (t == nullptr) {
     res.status = absl::UnavailableError(StrCat("user=", tenant, ": TSDB is closing"));
+    return res;
+  }
+  if (absl::Status broken = t->db().head()->write_error(); !broken.ok()) {
+    t->EndPush();
+    StartRecovery(t, broken);
+    res.status = absl::UnavailableError(StrCat("user=", tenant, ": ", broken.message()));
     return res;
   }
   const int64_t now = clock_->NowMs();
@@ -222,10 +293,12 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
       t->active_series().Update(labels::Labels::HashEncoded(scratch), now);
     }
   }
-  if (absl::Status c = app->Commit(); !c.ok()) {
+  absl::Status committed = app->Commit();
+  if (!committed.ok()) {
     // The log's state is unknown: nothing of this request may be acknowledged.
-    res.status = absl::UnavailableError(StrCat("user=", tenant, ": ", c.message()));
+    res.status = absl::UnavailableError(StrCat("user=", tenant, ": ", committed.message()));
     counters_.ingested_samples_failures += res.appended;
+    counters_.wal_writes_failed++;
     res.appended = 0;
   } else if (res.appended > 0) {
     t->set_last_update_ms(now);
@@ -234,6 +307,7 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
   counters_.ingested_samples += res.appended;
   for (const auto& [reason, n] : res.discarded) counters_.ingested_samples_failures += n;
   t->EndPush();
+  if (absl::Status broken = t->db().head()->write_error(); !broken.ok()) StartRecovery(t, broken);
   return res;
 }
 
@@ -243,8 +317,18 @@ std::unique_ptr<storage::Querier> Ingester::Querier(const std::string& tenant, i
   {
     absl::MutexLock l(&mu_);
     if (auto it = tenants_.find(tenant); it != tenants_.end()) t = it->second;
+    // Closed after a write error: its data is on disk but not served until it is reopened.
+    if (t == nullptr && recovering_.contains(tenant)) {
+      if (!RecoveryWait(tenant).ok()) return nullptr;
+    } else if (t == nullptr) {
+      return storage::MergeQueriers({});
+    }
   }
-  if (t == nullptr) return storage::MergeQueriers({});
+  if (t == nullptr) {
+    auto opened = GetOrOpen(tenant);
+    if (!opened.ok()) return nullptr;
+    t = *std::move(opened);
+  }
   // The querier keeps the tenant alive (a close waits for nothing, but the DB is freed only when
   // the last shared_ptr goes).
   class Pinned final : public storage::Querier {

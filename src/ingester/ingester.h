@@ -83,6 +83,8 @@ struct IngesterCounters {
   std::atomic<uint64_t> wal_corruptions{0};
   std::atomic<uint64_t> mmap_chunk_corruptions{0};
   std::atomic<uint64_t> corrupted_blocks{0};
+  std::atomic<uint64_t> wal_writes_failed{0};        // commits refused by a write error
+  std::atomic<uint64_t> reopens_after_write_error{0};
   std::map<std::string, uint64_t> idle_checks ABSL_GUARDED_BY(idle_checks_mu);  // result → count
   absl::Mutex idle_checks_mu;
 };
@@ -124,6 +126,18 @@ class Ingester final : public IngesterService {
   Ingester(Fs* fs, IngesterConfig cfg, const Clock* clock, const limits::Overrides* overrides);
   absl::Status OpenExisting();
   absl::StatusOr<std::shared_ptr<TenantDB>> GetOrOpen(const std::string& tenant);
+  // Write-error recovery. A TSDB whose WAL, WBL or head chunk file failed a write (disk full, a
+  // failed fsync) refuses every commit from then on: its log may end in a torn record. The
+  // tenant leaves the map (pushes and queries get 503) and is reopened, replaying its log, which
+  // cuts the torn tail, once the old TSDB's last holder let go and a backoff passed (1 s,
+  // doubling up to 1 min while failures repeat, so a disk that stays full costs few replays).
+  void StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Status& cause);
+  // OK unless `tenant` is waiting to be reopened (then Unavailable, saying why).
+  absl::Status RecoveryWait(const std::string& tenant) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reopens the tenants whose wait is over (a failure waits another backoff).
+  void ReopenRecoveringTenants();
+  // A failed reopen of a recovering tenant waits another, longer backoff.
+  void NoteFailedReopen(const std::string& tenant, const absl::Status& cause);
   absl::StatusOr<std::shared_ptr<TenantDB>> OpenTenant(const std::string& tenant);
   std::vector<std::shared_ptr<TenantDB>> Tenants() const;
   // Compacts one tenant per the regular / idle / forced rules; records counters. Returns whether
@@ -147,6 +161,14 @@ class Ingester final : public IngesterService {
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<TenantDB>> tenants_ ABSL_GUARDED_BY(mu_);
+  struct Recovery {
+    std::weak_ptr<TenantDB> old;  // closed when its last holder lets go
+    std::string cause;
+    int failures = 0;  // in a row: reset once 10 min pass without one
+    int64_t last_failure_ms = 0;
+    int64_t retry_at_ms = 0;
+  };
+  std::map<std::string, Recovery> recovering_ ABSL_GUARDED_BY(mu_);
   absl::Mutex open_mu_;  // serialises lazy creation so a tenant is opened once
 
 

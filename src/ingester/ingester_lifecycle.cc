@@ -50,6 +50,9 @@ bool Ingester::CompactTenant(TenantDB& t, bool force) {
 }
 
 void Ingester::CompactionTick(bool force, const std::vector<std::string>& only_tenants) {
+  // A tenant closed after a write error comes back here even if it gets no push: its head must
+  // still be compacted and shipped.
+  ReopenRecoveringTenants();
   std::vector<std::shared_ptr<TenantDB>> tenants = Tenants();
   if (!only_tenants.empty()) {
     std::erase_if(tenants, [&](const auto& t) {

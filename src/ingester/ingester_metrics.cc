@@ -97,6 +97,13 @@ std::vector<Desc> CounterDescs() {
        "Total number of blocks found damaged at open and set aside (renamed <ULID>.corrupted, "
        "not served).",
        MetricType::kCounter, {}},
+      {"cortex_ingester_tsdb_wal_writes_failed_total",
+       "Total number of commits refused because the WAL, WBL or a head chunk file failed a write.",
+       MetricType::kCounter, {}},
+      {"strata_ingester_tsdb_reopens_after_write_error_total",
+       "Total number of times a tenant's TSDB was closed after a write error, to be reopened "
+       "(replaying its log) when the backoff passes.",
+       MetricType::kCounter, {}},
       {"cortex_ingester_idle_tsdb_checks_total",
        "The total number of various results for idle TSDB checks.", MetricType::kCounter,
        {"result"}},
@@ -142,8 +149,10 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
     sink.Add(7, {}, c.wal_corruptions.load());
     sink.Add(8, {}, c.mmap_chunk_corruptions.load());
     sink.Add(9, {}, c.corrupted_blocks.load());
+    sink.Add(10, {}, c.wal_writes_failed.load());
+    sink.Add(11, {}, c.reopens_after_write_error.load());
     absl::MutexLock l(&c.idle_checks_mu);
-    for (const auto& [result, n] : c.idle_checks) sink.Add(10, {result}, n);
+    for (const auto& [result, n] : c.idle_checks) sink.Add(12, {result}, n);
   });
 }
 

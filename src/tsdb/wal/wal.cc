@@ -221,6 +221,8 @@ absl::Status Wal::Close() {
   absl::MutexLock lock(&mu_);
   if (closed_) return error_;
   closed_ = true;
+  // A failed Open (e.g. the repair of a torn tail could not write on a full disk) has no segment.
+  if (file_ == nullptr) return error_;
   if (!error_.ok()) {
     if (file_ != nullptr) (void)file_->Close();
     file_.reset();

@@ -520,6 +520,29 @@ TEST(WalTest, NoSpaceIsAnErrorAndTheTornRecordIsRepairedOnReopen) {
   EXPECT_EQ(r.records, (std::vector<std::string>{"one", "two", "four"}));
 }
 
+// Regression: reopening while the disk is still full cannot pad the repaired segment to a page;
+// Open must fail with that error (it crashed closing a WAL that had no segment yet), and a later
+// Open, with space back, repairs and writes on.
+TEST(WalTest, OpenOnAFullDiskFailsCleanlyAndALaterOpenRepairs) {
+  testing::TempDir dir;
+  FaultInjectionFs ffs(DefaultFs());
+  {
+    auto wal = MustOpen(dir.path(), {}, &ffs);
+    ASSERT_TRUE(wal->Log("one").ok());
+    ffs.SetSpaceLimit(5);
+    EXPECT_FALSE(wal->Log("a record cut short by the full disk").ok());
+  }
+  auto failed = Wal::Open(&ffs, dir.path(), {});
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kResourceExhausted) << failed.status();
+  ffs.ClearFaults();
+  auto wal = MustOpen(dir.path(), {}, &ffs);
+  ASSERT_TRUE(wal->Log("two").ok());
+  ASSERT_TRUE(wal->Close().ok());
+  ReadResult r = ReadAll(fs(), {dir.path()});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.records, (std::vector<std::string>{"one", "two"}));
+}
+
 // A power cut loses what was not fsynced; what was synced reads back.
 TEST(WalTest, UnsyncedRecordsAreLostSyncedOnesSurvive) {
   testing::TempDir dir;
