@@ -27,6 +27,11 @@ void ReleaseFreedMemory() {
 
 bool Ingester::CompactTenant(TenantDB& t, bool force) {
   tsdb::DB& db = t.db();
+  // Blocks a query found damaged leave the tenant even when there is nothing to compact.
+  uint64_t corrupted = db.corrupted_blocks();
+  (void)db.SetAsideDamagedBlocks();
+  counters_.corrupted_blocks += db.corrupted_blocks() - corrupted;
+  corrupted = db.corrupted_blocks();
   const tsdb::head::HeadStats st = db.head()->Stats();
   // Nothing in memory: nothing to compact (Cortex skips too).
   if (st.num_series == 0) return false;
@@ -40,6 +45,7 @@ bool Ingester::CompactTenant(TenantDB& t, bool force) {
   } else {
     s = db.Compact();
   }
+  counters_.corrupted_blocks += db.corrupted_blocks() - corrupted;  // found by a read meanwhile
   if (s.ok()) {
     counters_.compactions++;
   } else {

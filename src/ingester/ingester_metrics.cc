@@ -94,8 +94,8 @@ std::vector<Desc> CounterDescs() {
        "Total number of memory-mapped head chunk files found corrupt (and cut off) at open.",
        MetricType::kCounter, {}},
       {"strata_ingester_tsdb_corrupted_blocks_total",
-       "Total number of blocks found damaged at open and set aside (renamed <ULID>.corrupted, "
-       "not served).",
+       "Total number of blocks found damaged (at open or by a query) and set aside (renamed "
+       "<ULID>.corrupted, not served).",
        MetricType::kCounter, {}},
       {"cortex_ingester_tsdb_wal_writes_failed_total",
        "Total number of commits refused because the WAL, WBL or a head chunk file failed a write.",

@@ -157,8 +157,36 @@ absl::Status DB::CompactHead(int64_t mint, int64_t maxt) {
   return head_->TruncateWAL(maxt);
 }
 
+absl::Status DB::SetAsideDamagedBlocks() {
+  std::vector<std::shared_ptr<block::Block>> damaged;
+  {
+    absl::MutexLock l(&mu_);
+    for (const auto& b : *blocks_) {
+      if (!b->damage().ok()) damaged.push_back(b);
+    }
+    if (damaged.empty()) return absl::OkStatus();
+  }
+  absl::Status first;
+  for (const auto& b : damaged) {
+    // Queriers holding the block keep reading their mapping; new ones no longer see it.
+    absl::Status s = SetAside(b->dir(), b->damage());
+    if (!s.ok()) {
+      if (first.ok()) first = s;
+      continue;
+    }
+    absl::MutexLock l(&mu_);
+    auto rest = std::make_shared<std::vector<std::shared_ptr<block::Block>>>(*blocks_);
+    std::erase(*rest, b);
+    blocks_ = std::move(rest);
+  }
+  return first;
+}
+
 absl::Status DB::Compact() {
   absl::MutexLock l(&cmp_mu_);
+  // A block that cannot be renamed stays listed and fails the reads that touch it; that must not
+  // stop the head from being persisted.
+  (void)SetAsideDamagedBlocks();
   const int64_t r = opts_.block_range_ms;
   int64_t last_maxt = INT64_MIN;
   while (head_->has_in_order_data() && head_->MaxTime() - head_->MinTime() > r / 2 * 3) {
@@ -238,6 +266,7 @@ absl::Status DB::CompactOOOHead() {
 
 absl::Status DB::ForceCompact() {
   absl::MutexLock l(&cmp_mu_);
+  (void)SetAsideDamagedBlocks();  // as in Compact
   RETURN_IF_ERROR(ForceCompactHeadLocked());
   return CompactOOOHeadLocked();
 }

@@ -11,6 +11,7 @@
 #ifndef STRATA_TSDB_DB_H_
 #define STRATA_TSDB_DB_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -79,9 +80,12 @@ class DB {
   std::vector<std::shared_ptr<block::Block>> Blocks() const;
   DBStats Stats() const;
   const std::string& dir() const { return dir_; }
-  // Blocks found damaged at open and set aside as <ULID>.corrupted (not served, kept for an
-  // operator to inspect).
-  uint64_t corrupted_blocks() const { return corrupted_blocks_; }
+  // Blocks found damaged — at open, or by a read since (Block::damage) — and set aside as
+  // <ULID>.corrupted (not served, kept for an operator to inspect).
+  uint64_t corrupted_blocks() const { return corrupted_blocks_.load(); }
+  // Sets aside the blocks a read found damaged. Compact() and ForceCompact() call it first;
+  // returns the first error renaming one (that block stays listed and is retried next time).
+  absl::Status SetAsideDamagedBlocks();
 
  private:
   DB(Fs* fs, std::string dir, DBOptions opts, const Clock* clock)
@@ -106,7 +110,7 @@ class DB {
   const std::string dir_;
   const DBOptions opts_;
   const Clock* const clock_;
-  uint64_t corrupted_blocks_ = 0;  // written by Open only
+  std::atomic<uint64_t> corrupted_blocks_{0};
   std::unique_ptr<head::Head> head_;
 
   absl::Mutex cmp_mu_;  // one compaction at a time

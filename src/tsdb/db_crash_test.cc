@@ -4,6 +4,7 @@
 // corrupt chunks_head file and a corrupt WAL segment. The DB must open, count what it repaired,
 // and hold everything that was committed (synced, for a power cut) before the damage.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "gmock/gmock.h"
@@ -138,6 +139,43 @@ TEST_F(DBCrashTest, DamagedBlockIsSetAsideAndTheRestIsServed) {
   db.reset();
   db = Open(DefaultFs(), dir_.path());
   EXPECT_EQ(db->corrupted_blocks(), 0u);
+}
+
+// A chunk whose checksum fails while a query reads it: the query fails with DataLoss naming the
+// block; the next compaction sets the block aside (renamed, counted, not served) and the tenant's
+// other data keeps being served.
+TEST_F(DBCrashTest, BlockFoundDamagedByAReadIsSetAsideAtTheNextCompaction) {
+  Model m;
+  auto db = Open(DefaultFs(), dir_.path());
+  InOrder(*db, &m, 3, 0, 3 * kHour, kMinute);
+  ASSERT_TRUE(db->ForceCompact().ok());
+  ASSERT_EQ(db->Blocks().size(), 2u);
+  const std::string damaged = db->Blocks()[0]->dir();
+  // Flip a byte inside the first chunk's data (the segment header is 8 bytes, then the chunk's
+  // length, encoding and data); the file is mapped, so the open block sees it.
+  const std::string segment = damaged + "/chunks/000001";
+  std::string bytes = *DefaultFs()->ReadFile(segment);
+  bytes[20] ^= 0x40;
+  {
+    std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(20);
+    f.put(bytes[20]);
+  }
+  auto q = db->Querier(INT64_MIN, INT64_MAX);
+  auto got = storage::ExpandSeriesSet(*q->Select(true, {}, {}));
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kDataLoss) << got.status();
+  EXPECT_THAT(std::string(got.status().message()), ::testing::HasSubstr(damaged));
+  q.reset();
+  EXPECT_EQ(db->corrupted_blocks(), 0u) << "set aside by compaction, not by the read";
+
+  ASSERT_TRUE(db->Compact().ok());
+  EXPECT_EQ(db->corrupted_blocks(), 1u);
+  ASSERT_EQ(db->Blocks().size(), 1u);
+  EXPECT_TRUE(std::filesystem::is_directory(damaged + ".corrupted"));
+  EXPECT_FALSE(std::filesystem::exists(damaged));
+  EXPECT_EQ(CountSamples(*db->Querier(2 * kHour, 3 * kHour)), 3u * 61);
+  EXPECT_TRUE(db->SetAsideDamagedBlocks().ok());
+  EXPECT_EQ(db->corrupted_blocks(), 1u);
 }
 
 // A crash at each durable step of a forced compaction: the data directory is copied whenever

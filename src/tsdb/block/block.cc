@@ -42,7 +42,11 @@ class BlockSeries final : public storage::Series {
     chunks.reserve(metas_.size());
     for (const chunks::ChunkMeta& m : metas_) {
       auto raw = block_->chunks().Chunk(m.ref);
-      if (!raw.ok()) return querier::NewErrorIterator(Annotate(raw.status(), block_->dir()));
+      if (!raw.ok()) {
+        absl::Status err = Annotate(raw.status(), block_->dir());
+        block_->NoteReadError(err);
+        return querier::NewErrorIterator(std::move(err));
+      }
       // Views into the mapped segment: the block outlives this iterator via block_.
       chunks.push_back(querier::ChunkBytes{m.min_time, m.max_time, raw->data});
     }
@@ -100,6 +104,12 @@ class BlockQuerier final : public storage::Querier {
   // Series (in index order = label order) with at least one chunk overlapping the range.
   absl::StatusOr<std::vector<std::unique_ptr<storage::Series>>> Matching(
       const std::vector<labels::Matcher>& ms) {
+    auto out = MatchingUnchecked(ms);
+    if (!out.ok()) block_->NoteReadError(out.status());
+    return out;
+  }
+  absl::StatusOr<std::vector<std::unique_ptr<storage::Series>>> MatchingUnchecked(
+      const std::vector<labels::Matcher>& ms) {
     IndexPostings ip(block_->index());
     ASSIGN_OR_RETURN(std::vector<uint64_t> refs, querier::PostingsForMatchers(ip, ms));
     std::vector<std::unique_ptr<storage::Series>> out;
@@ -134,6 +144,19 @@ absl::StatusOr<std::shared_ptr<Block>> Block::Open(Fs* fs, std::string dir) {
     if (auto sz = fs->FileSize(JoinPath(b->dir_, f)); sz.ok()) b->size_bytes_ += *sz;
   }
   return b;
+}
+
+void Block::NoteReadError(const absl::Status& s) const {
+  if (!absl::IsDataLoss(s)) return;
+  absl::MutexLock l(&damage_mu_);
+  if (damage_.ok()) damage_ = s;
+  damaged_.store(true, std::memory_order_release);
+}
+
+absl::Status Block::damage() const {
+  if (!damaged_.load(std::memory_order_acquire)) return absl::OkStatus();
+  absl::MutexLock l(&damage_mu_);
+  return damage_;
 }
 
 std::unique_ptr<storage::Querier> Block::Querier(int64_t mint, int64_t maxt) {

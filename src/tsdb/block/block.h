@@ -4,10 +4,12 @@
 #ifndef STRATA_TSDB_BLOCK_BLOCK_H_
 #define STRATA_TSDB_BLOCK_BLOCK_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/storage.h"
 #include "tsdb/block/meta.h"
 #include "tsdb/chunks/chunk_reader.h"
@@ -33,6 +35,13 @@ class Block : public std::enable_shared_from_this<Block> {
   // A querier over [mint, maxt] (closed). It keeps the block alive.
   std::unique_ptr<storage::Querier> Querier(int64_t mint, int64_t maxt);
 
+  // Damage found while reading (a chunk or index entry failing its checksum): the read fails with
+  // DataLoss, and the block remembers the first such error so the DB can set it aside (see
+  // DB::SetAsideDamagedBlocks). Only DataLoss counts: other errors say nothing about the files.
+  void NoteReadError(const absl::Status& s) const;
+  // The first damage found while reading; OK if none.
+  absl::Status damage() const;
+
  private:
   Block() = default;
 
@@ -42,6 +51,9 @@ class Block : public std::enable_shared_from_this<Block> {
   std::unique_ptr<chunks::ChunkReader> chunks_;
   std::unique_ptr<tombstones::MemTombstones> tombstones_;
   uint64_t size_bytes_ = 0;
+  mutable std::atomic<bool> damaged_{false};  // fast path: readers check it on every error only
+  mutable absl::Mutex damage_mu_;
+  mutable absl::Status damage_ ABSL_GUARDED_BY(damage_mu_);
 };
 
 }  // namespace strata::tsdb::block
