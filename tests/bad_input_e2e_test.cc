@@ -1,6 +1,7 @@
 // Bad input never crashes Strata or corrupts anything, end to end with the real binary: garbage
-// and hostile bodies, invalid series, hostile tenant ids and a rate-limited tenant are answered
-// with Cortex's status codes and messages, create no tenant directory (nothing escapes the data
+// and hostile bodies, invalid series, hostile tenant ids, a rate-limited tenant, a tenant flooding
+// new series, slow-loris connections and queries that would load too many samples are answered
+// with Cortex's (or Prometheus's) status codes and messages, create no tenant directory (nothing escapes the data
 // dir), and leave another tenant that pushes at the same time unaffected: every one of its
 // samples arrives. Afterwards the server is still ready.
 #include <condition_variable>
@@ -10,6 +11,7 @@
 #include <limits>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -454,6 +456,130 @@ TEST_F(BadInputE2ETest, RateLimitedTenantGets429WhileOthersAreFine) {
   EXPECT_EQ(server_.Metric("cortex_distributor_received_samples_total{user=\"limited\"}"), 20);
   EXPECT_EQ(server_.Metric("cortex_distributor_received_samples_total{user=\"other\"}"), 20);
   ExpectUnharmed({"limited", "other"});
+}
+
+// A tenant creating series without end (a label with a request id in it, say) stops at its
+// series limit with Cortex's 400, keeps exactly the limit, and the good tenant is unaffected.
+TEST_F(BadInputE2ETest, SeriesFloodStopsAtTheTenantsLimitWhileOthersAreFine) {
+  constexpr int kLimit = 20000, kPerRequest = 2000, kRequests = 50;
+  ASSERT_NO_FATAL_FAILURE(Start({"-ingester.max-series-per-user=" + std::to_string(kLimit),
+                                 "-distributor.max-recv-msg-size=10485760",
+                                 "-distributor.ingestion-rate-limit=100000000",
+                                 "-distributor.ingestion-burst-size=100000000"}));
+  const int64_t now = NowMs();
+  int refused = 0;
+  for (int r = 0; r < kRequests; r++) {
+    prompb::WriteRequest req;
+    for (int i = 0; i < kPerRequest; i++) {
+      req.timeseries.push_back(Series(
+          {{"__name__", "flood"}, {"request_id", std::to_string(r * kPerRequest + i)}}, {{1, now}}));
+    }
+    HttpResult res = server_.Push(req, "flood");
+    if (res.status == 200) continue;
+    refused++;
+    EXPECT_EQ(res.status, 400);
+    EXPECT_EQ(res.body, "user=flood: per-user series limit of 20000 exceeded, please contact "
+                        "administrator to "
+                        "raise it (local limit: 20000 global limit: 0 actual local limit: 20000)\n");
+  }
+  EXPECT_EQ(refused, kRequests - kLimit / kPerRequest);
+  EXPECT_EQ(server_.NumSeries("flood"), kLimit);
+  EXPECT_EQ(server_.Metric("cortex_discarded_samples_total{reason=\"per_user_series_limit\","
+                           "user=\"flood\"}"),
+            kRequests * kPerRequest - kLimit);
+  ExpectUnharmed({"flood"});
+}
+
+// Clients that trickle their headers (slow loris) hold no worker: they are cut off after the read
+// timeout, and every request of the good tenant meanwhile is served.
+TEST_F(BadInputE2ETest, SlowLorisConnectionsAreCutOffWhileOthersAreServed) {
+  ASSERT_NO_FATAL_FAILURE(Start({"-server.http-read-timeout=2s"}));
+  constexpr int kConnections = 64;
+  std::vector<int> fds;
+  for (int i = 0; i < kConnections; i++) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(server_.port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const std::string start = "POST /api/v1/push HTTP/1.1\r\nX-Scope-OrgID: loris\r\nX-Slow: ";
+    ASSERT_EQ(::send(fd, start.data(), start.size(), MSG_NOSIGNAL), static_cast<ssize_t>(start.size()));
+    fds.push_back(fd);
+  }
+  // One more header byte per connection every 100 ms until the server hangs up on all of them.
+  const int pushes_before = pusher_->pushes();
+  size_t open = fds.size();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        open = 0;
+        for (int& fd : fds) {
+          if (fd < 0) continue;
+          if (::send(fd, "x", 1, MSG_NOSIGNAL) == 1) {
+            char buf[256];
+            const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+              ::close(fd);
+              fd = -1;
+              continue;
+            }
+            open++;
+          } else {
+            ::close(fd);
+            fd = -1;
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return open == 0;
+      },
+      std::chrono::seconds(30)))
+      << open << " slow connections still open";
+  EXPECT_GT(pusher_->pushes(), pushes_before) << "the good tenant was starved";
+  EXPECT_EQ(server_.NumSeries("loris"), -1);
+  ExpectUnharmed({});
+}
+
+// A query that would load more samples than -querier.max-samples is refused with Prometheus's
+// 422 and message, many at once, while the good tenant keeps pushing and other queries answer.
+TEST_F(BadInputE2ETest, QueryOfDeathIsRefusedWhileOthersAreServed) {
+  ASSERT_NO_FATAL_FAILURE(Start({"-querier.max-samples=5000"}));
+  const int64_t now = NowMs();
+  for (int s = 0; s < 100; s++) {
+    std::vector<prompb::Sample> samples;
+    for (int i = 0; i < 100; i++) samples.push_back({double(i), now - (100 - i) * 1000});
+    ASSERT_EQ(server_.Push(Request({Series({{"__name__", "heavy"}, {"s", std::to_string(s)}}, samples)}),
+                           "heavy")
+                  .status,
+              200);
+  }
+  auto query = [&](const std::string& tenant, const std::string& q) {
+    return HttpCall(server_.port(), "GET",
+                    "/prometheus/api/v1/query?query=" + strata::testing::UrlEncode(q) +
+                        "&time=" + std::to_string(now / 1000),
+                    "", PushHeaders(tenant));
+  };
+  std::vector<std::jthread> killers;
+  std::atomic<int> refused{0};
+  for (int k = 0; k < 8; k++) {
+    killers.emplace_back([&] {
+      for (int i = 0; i < 5; i++) {
+        HttpResult r = query("heavy", "heavy[5m]");  // 10,000 samples in the result
+        EXPECT_EQ(r.status, 422) << r.body;
+        EXPECT_THAT(r.body, ::testing::HasSubstr("query processing would load too many samples "
+                                                 "into memory in query execution"));
+        refused += r.status == 422;
+      }
+    });
+  }
+  killers.clear();
+  EXPECT_EQ(refused, 40);
+  // A query within the limit answers, for this tenant and for the good one.
+  HttpResult small = query("heavy", "count(heavy)");
+  EXPECT_EQ(small.status, 200) << small.body;
+  EXPECT_THAT(small.body, ::testing::HasSubstr(R"("value":[)"));
+  EXPECT_THAT(small.body, ::testing::HasSubstr(R"("100"])"));
+  EXPECT_EQ(query("good", "count(good_metric)").status, 200);
+  ExpectUnharmed({"heavy"});
 }
 
 }  // namespace
