@@ -17,6 +17,20 @@ thread_local size_t alloc_largest = 0;
 
 }  // namespace
 
+// TSan's runtime owns operator new and does not link with a replacement: there the counters stay
+// at zero (see AllocationCounter).
+#if defined(__SANITIZE_THREAD__)
+#define STRATA_COUNT_ALLOCATIONS 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define STRATA_COUNT_ALLOCATIONS 0
+#endif
+#endif
+#ifndef STRATA_COUNT_ALLOCATIONS
+#define STRATA_COUNT_ALLOCATIONS 1
+#endif
+
+#if STRATA_COUNT_ALLOCATIONS
 // Counting replacements of the global allocation functions (the array and nothrow forms call
 // these by default).
 void* operator new(size_t n) {
@@ -29,6 +43,7 @@ void* operator new(size_t n) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
+#endif  // STRATA_COUNT_ALLOCATIONS
 
 namespace strata::prompb::testing {
 namespace {
