@@ -83,6 +83,7 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::OpenTenant(const std::string
   opts.head.ooo_cap_max = cfg_.ooo_cap_max;
   opts.head.wal_compression = cfg_.wal_compression;
   opts.head.wal_segment_bytes = cfg_.wal_segment_bytes;
+  if (cfg_.active_series_enabled) opts.head.activity_clock = clock_;
   const std::string dir = JoinPath(cfg_.tsdb_dir, tenant);
   std::unique_ptr<Shipper> shipper;
   if (!cfg_.bucket_dir.empty() && cfg_.ship_interval_ms > 0) {
@@ -272,14 +273,11 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
   }
   const int64_t now = clock_->NowMs();
   auto app = t->db().Appender();
-  std::string scratch;
   for (const PushSeries& s : series) {
-    bool any = false;
     for (const prompb::Sample& smp : s.samples) {
       storage::AppendResult r = app->Append(s.labels, smp.timestamp_ms, smp.value);
       if (storage::IsAccepted(r)) {
         res.appended++;
-        any = true;
         continue;
       }
       Rejection rej = DescribeRejection(r, t->limits(), s.labels, smp.timestamp_ms);
@@ -287,10 +285,6 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
       if (res.status.ok()) {
         res.status = absl::InvalidArgumentError(StrCat("user=", tenant, ": ", rej.message));
       }
-    }
-    if (any && cfg_.active_series_enabled) {
-      labels::Labels::EncodeSorted(s.labels, &scratch);
-      t->active_series().Update(labels::Labels::HashEncoded(scratch), now);
     }
   }
   absl::Status committed = app->Commit();

@@ -126,7 +126,7 @@ void Ingester::ActiveSeriesTick() {
   const int64_t now = clock_->NowMs();
   const double period_s = cfg_.active_series_update_period_ms / 1000.0;
   for (const auto& t : Tenants()) {
-    t->active_series().Purge(now - cfg_.active_series_idle_timeout_ms);
+    t->set_active_series(t->db().head()->CountActiveSince(now - cfg_.active_series_idle_timeout_ms));
     t->set_ingestion_rate(period_s > 0 ? t->TakeAppendedSamples() / period_s : 0);
   }
 }
@@ -193,8 +193,8 @@ std::vector<UserStats> Ingester::AllUserStats() {
     u.tenant = t->tenant();
     u.num_series = st.head.num_series;
     u.ooo_series = st.head.num_ooo_series;
-    u.memory_bytes = st.head.memory_bytes + t->active_series().MemoryBytes();
-    u.active_series = t->active_series().Active();
+    u.memory_bytes = st.head.memory_bytes;
+    u.active_series = t->active_series();
     u.loaded_blocks = st.num_blocks;
     u.wal_bytes = st.wal_bytes;
     u.wbl_bytes = st.wbl_bytes;

@@ -112,7 +112,7 @@ TEST_F(IngesterTest, SeedIdleTenantGivesEverythingBack) {
   EXPECT_EQ(st.head.num_series, 0u);
   EXPECT_EQ(st.head.num_ooo_chunks, 0u);
   EXPECT_EQ(st.head.num_chunks, 0u);
-  EXPECT_EQ(t->active_series().Active(), 0u);
+  EXPECT_EQ(t->active_series(), 0u);
   EXPECT_EQ(CountWblSamples(t->dir() + "/wbl"), 0);
   EXPECT_EQ(ing->counters().compactions_failed.load(), 0u);
   EXPECT_EQ(ReadAll(*ing, "ooo-tenant"), before);
@@ -271,6 +271,32 @@ TEST_F(IngesterTest, ConcurrentPushesThroughADiskFullSpellLoseNothingAcknowledge
   }
   EXPECT_GT(refused, 0) << "the disk was never full";
   EXPECT_GT(ing->counters().reopens_after_write_error.load(), 0u);
+}
+
+// Active series (Cortex): series that received an accepted sample within the idle timeout (5 min
+// here), counted on the update tick; in memory is not the same as active.
+TEST_F(IngesterTest, ActiveSeriesAreThoseWithAnAcceptedSampleWithinTheIdleTimeout) {
+  auto ing = Open();
+  const int64_t t0 = clock_.NowMs();
+  const TestSeries a({{"__name__", "a"}}, {{1, t0}}), b({{"__name__", "b"}}, {{1, t0}}),
+      c({{"__name__", "c"}}, {{1, t0}});
+  ASSERT_TRUE(Push(*ing, "t", {a, b, c}).status.ok());
+  auto t = ing->GetTenantForTesting("t");
+  EXPECT_EQ(t->active_series(), 0u) << "counted on the tick";
+  ing->ActiveSeriesTick();
+  EXPECT_EQ(t->active_series(), 3u);
+
+  clock_.AdvanceMs(3 * kMinute);
+  ASSERT_TRUE(Push(*ing, "t", {TestSeries({{"__name__", "a"}}, {{2, t0 + 3 * kMinute}})}).status.ok());
+  // A rejected sample (out of order) does not make its series active.
+  EXPECT_FALSE(Push(*ing, "t", {TestSeries({{"__name__", "b"}}, {{2, t0 - kMinute}})}).status.ok());
+  clock_.AdvanceMs(3 * kMinute);
+  ing->ActiveSeriesTick();
+  EXPECT_EQ(t->active_series(), 1u);
+  EXPECT_EQ(t->db().head()->Stats().num_series, 3u);
+  clock_.AdvanceMs(3 * kMinute);
+  ing->ActiveSeriesTick();
+  EXPECT_EQ(t->active_series(), 0u);
 }
 
 TEST_F(IngesterTest, ManyTenantsGoIdleWhileOthersKeepIngesting) {

@@ -11,7 +11,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "ingester/active_series.h"
 #include "ingester/shipper.h"
 #include "limits/limits.h"
 #include "tsdb/db.h"
@@ -32,7 +31,10 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
   const std::string& tenant() const { return tenant_; }
   const std::string& dir() const { return dir_; }
   tsdb::DB& db() { return *db_; }
-  ActiveSeries& active_series() { return active_; }
+  // Series that received a sample within the active-series idle timeout, as of the last
+  // Ingester::ActiveSeriesTick (Cortex updates its gauge on the same period).
+  uint64_t active_series() const { return active_series_.load(std::memory_order_relaxed); }
+  void set_active_series(uint64_t n) { active_series_.store(n, std::memory_order_relaxed); }
   Shipper* shipper() { return shipper_.get(); }
   const limits::Limits& limits() const { return *limits_; }
 
@@ -80,7 +82,7 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
   std::unique_ptr<Shipper> shipper_;
   const int64_t idle_timeout_ms_;
   std::unique_ptr<tsdb::DB> db_;
-  ActiveSeries active_;
+  std::atomic<uint64_t> active_series_{0};
   std::atomic<int64_t> last_update_ms_{0};
   std::atomic<uint64_t> appended_since_{0};
   std::atomic<double> rate_{0};

@@ -177,6 +177,15 @@ absl::Status Head::Sync() {
   return chunk_mapper_->Sync();
 }
 
+size_t Head::CountActiveSince(int64_t since_ms) const {
+  if (opts_.activity_clock == nullptr) return 0;
+  const int64_t since_s = std::max<int64_t>(1, since_ms / 1000);
+  size_t n = 0;
+  ReaderEpochGuard guard(&epochs_);
+  series_.ForEach([&n, since_s](MemSeries& s) { n += s.active_at_s() >= since_s; });
+  return n;
+}
+
 HeadStats Head::Stats() const {
   HeadStats st;
   ReaderEpochGuard guard(&epochs_);

@@ -24,6 +24,7 @@
 #include "tsdb/head/reader_epochs.h"
 #include "tsdb/head/stripe_series.h"
 #include "tsdb/wal/wal.h"
+#include "util/clock.h"
 #include "util/fs.h"
 
 namespace strata::tsdb::head {
@@ -63,6 +64,10 @@ struct HeadOptions {
   uint64_t wal_segment_bytes = 128ull << 20;
   // Optional; must outlive the head.
   SeriesLifecycle* lifecycle = nullptr;
+  // Optional; must outlive the head. When set, each series remembers (to the second) the wall
+  // time of the last append to it (Head::CountActiveSince): Cortex's active series, kept in the
+  // series instead of a second map keyed by label hash that every sample would have to update.
+  const Clock* activity_clock = nullptr;
   // Threads applying replayed samples, by series (0: one per core, at most 8). A log too small
   // to fill one batch per shard is applied on the opening thread.
   size_t replay_concurrency = 0;
@@ -142,6 +147,9 @@ class Head {
   absl::Status TruncateOOO(const OOOCut& cut);
 
   HeadStats Stats() const;
+  // Series appended to at or after `since_ms` (to the second, rounding down) according to
+  // HeadOptions::activity_clock; 0 without one. Walks every series.
+  size_t CountActiveSince(int64_t since_ms) const;
   const ReplayStats& replay_stats() const { return replay_stats_; }
   // Makes everything logged durable (fsync of WAL, WBL and chunks_head).
   absl::Status Sync();

@@ -48,7 +48,10 @@ HeadAppender::HeadAppender(Head* head)
         AppendBounds b = BoundsOf(*head, head->opts_.chunk_range_ms);
         b.late_accept_min_t = head->late_accept_min_t_.load();
         return b;
-      }()) {}
+      }()),
+      active_at_s_(head->opts_.activity_clock == nullptr
+                       ? 0
+                       : static_cast<uint32_t>(head->opts_.activity_clock->NowMs() / 1000)) {}
 
 HeadAppender::~HeadAppender() {
   if (!released_) Rollback();
@@ -73,6 +76,7 @@ AppendResult HeadAppender::Append(std::span<const labels::Label> lbls, int64_t t
     SampleKind kind = Classify(*s, t, v, bounds_, &reason);
     if (kind == SampleKind::kRejected) return reason;
     if (kind == SampleKind::kDuplicateNoop) return AppendResult::kDuplicateIgnored;
+    if (active_at_s_ != 0) s->MarkActive(active_at_s_);
     s->AddPending();  // keeps truncation away from the series until Commit
     pending_.push_back(Pending{s, t, v, kind == SampleKind::kInOrder});
     return AppendResult::kAppended;

@@ -67,6 +67,7 @@ class HeadAppender final : public storage::Appender {
   // floor but entered after that wait began would escape it.
   int epoch_slot_;
   const AppendBounds bounds_;
+  const uint32_t active_at_s_;  // HeadOptions::activity_clock at creation; 0: not tracked
   bool released_ = false;
   std::string scratch_;
   std::vector<Pending> pending_;

@@ -124,6 +124,13 @@ class MemSeries {
   bool logged() const { return logged_.load(std::memory_order_acquire); }
   void set_logged() { logged_.store(true, std::memory_order_release); }
 
+  // Wall time (seconds since the epoch) of the last append of a sample to this series by an
+  // appender that tracks activity (HeadOptions::activity_clock); 0 if none. Read without the lock.
+  uint32_t active_at_s() const { return active_at_s_.load(std::memory_order_relaxed); }
+  void MarkActive(uint32_t now_s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (now_s > active_at_s()) active_at_s_.store(now_s, std::memory_order_relaxed);
+  }
+
  private:
   void CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -131,6 +138,7 @@ class MemSeries {
   const uint64_t ref_;
   const labels::Labels labels_;
   std::atomic<bool> logged_{false};
+  std::atomic<uint32_t> active_at_s_{0};  // fills the padding after logged_: no extra bytes
 
   mutable absl::Mutex mu_;
   std::vector<MmappedChunk> mmapped_ ABSL_GUARDED_BY(mu_);
