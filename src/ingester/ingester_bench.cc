@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
 #include "ingester/ingester.h"
 #include "util/testing.h"
@@ -12,6 +13,13 @@ namespace strata::ingester {
 namespace {
 
 constexpr int kSeries = 1000;
+
+// As in the server (main.cc): Debian's abseil runs its deadlock detector on every Mutex lock
+// unless switched off (see head_bench.cc).
+const bool kDetectionOff = [] {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  return true;
+}();
 
 void BM_PushExistingSeries(benchmark::State& state) {
   strata::testing::TempDir dir;

@@ -1,6 +1,7 @@
 #include "labels/labels.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "util/strings.h"
 #include "util/check.h"
@@ -80,12 +81,25 @@ uint64_t Labels::HashEncoded(std::string_view encoded) {
   return XXH3_64bits(encoded.data(), encoded.size());
 }
 
+// On the ingest path for every sample (Head::GetOrCreate): sized once and written through a
+// pointer, since twenty string appends per series cost a third of a push.
 void Labels::EncodeSorted(std::span<const Label> sorted, std::string* out) {
-  out->clear();
+  size_t size = 0;
   for (const Label& x : sorted) {
     if (x.value.empty()) continue;
-    PutUvarintStr(out, x.name);
-    PutUvarintStr(out, x.value);
+    size += UvarintSize(x.name.size()) + x.name.size() + UvarintSize(x.value.size()) + x.value.size();
+  }
+  out->resize(size);
+  char* p = out->data();
+  auto put = [&p](std::string_view s) {
+    p += EncodeUvarint(s.size(), p);
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  for (const Label& x : sorted) {
+    if (x.value.empty()) continue;
+    put(x.name);
+    put(x.value);
   }
 }
 
