@@ -19,6 +19,12 @@ namespace {
 
 // Appends are gathered in a buffer so that small record writes do not each cost a system call.
 constexpr size_t kWriteBufferBytes = 64 * 1024;
+// An append at least this large with nothing buffered is written as it is: buffering it would
+// only copy it (a WAL commit hands over its records in one piece and flushes right after).
+constexpr size_t kDirectWriteBytes = 4 * 1024;
+// What the buffer may keep allocated once flushed. Strata keeps a few files open per tenant, and
+// thousands of small tenants each holding up to 64 KiB of empty buffer cost more than their series.
+constexpr size_t kRetainedBufferBytes = 4 * 1024;
 
 class PosixWritableFile final : public WritableFile {
  public:
@@ -31,6 +37,7 @@ class PosixWritableFile final : public WritableFile {
   absl::Status Append(std::string_view data) override {
     if (fd_ < 0) return absl::FailedPreconditionError(StrCat("append to closed ", path_));
     size_ += data.size();
+    if (buf_.empty() && data.size() >= kDirectWriteBytes) return WriteRaw(data);
     if (buf_.size() + data.size() <= kWriteBufferBytes) {
       buf_.append(data);
       return absl::OkStatus();
@@ -44,7 +51,11 @@ class PosixWritableFile final : public WritableFile {
   absl::Status Flush() override {
     if (buf_.empty()) return absl::OkStatus();
     absl::Status s = WriteRaw(buf_);
-    buf_.clear();
+    if (buf_.capacity() > kRetainedBufferBytes) {
+      std::string().swap(buf_);
+    } else {
+      buf_.clear();
+    }
     return s;
   }
 

@@ -17,6 +17,7 @@ namespace {
 // Pending bytes are handed to the file at this size even within one Log call, which bounds the
 // buffer when a batch or a record is large.
 constexpr size_t kPendingFlushBytes = 256 * 1024;
+constexpr size_t kRetainedPendingBytes = 4 * 1024;
 
 // Finds an incomplete record at the end of the last non-empty segment and cuts it off (with the
 // empty segments after it: a crash may leave a new empty segment behind a torn one). A corrupt
@@ -67,6 +68,8 @@ absl::Status Wal::Log(std::span<const std::string_view> records) {
   absl::MutexLock lock(&mu_);
   RETURN_IF_ERROR(CheckWritable());
   for (std::string_view record : records) RETURN_IF_ERROR(Sticky(LogRecord(record)));
+  // Not in WritePending: a record being logged may still point into the snappy scratch.
+  if (compressed_.capacity() > kRetainedPendingBytes) std::string().swap(compressed_);
   RETURN_IF_ERROR(Sticky(WritePending()));
   return Sticky(file_->Flush());
 }
@@ -129,7 +132,12 @@ bool Wal::FitsInSegment(uint64_t bytes) const {
 absl::Status Wal::WritePending() {
   if (pending_.empty()) return absl::OkStatus();
   absl::Status s = file_->Append(pending_);
-  pending_.clear();
+  // A large commit's buffer is not kept: an idle tenant would hold it for nothing.
+  if (pending_.capacity() > kRetainedPendingBytes) {
+    std::string().swap(pending_);
+  } else {
+    pending_.clear();
+  }
   return s;
 }
 
