@@ -7,7 +7,8 @@ namespace {
 
 // Refs are handed out in increasing order, so appending nearly always keeps a list sorted;
 // concurrent creations can arrive slightly out of order and are inserted in place.
-void InsertSorted(std::vector<uint64_t>* list, uint64_t ref) {
+template <typename List>
+void InsertSorted(List* list, uint64_t ref) {
   if (list->empty() || list->back() < ref) {
     list->push_back(ref);
     return;
@@ -27,7 +28,7 @@ void MemPostings::Add(uint64_t ref, const labels::Labels& labels) {
     Values& values = name_it->second;
     auto value_it = values.find(lbl.value);
     if (value_it == values.end()) {
-      value_it = values.emplace(std::string(lbl.value), std::vector<uint64_t>()).first;
+      value_it = values.emplace(std::string(lbl.value), List()).first;
     }
     InsertSorted(&value_it->second, ref);
   }
@@ -36,7 +37,7 @@ void MemPostings::Add(uint64_t ref, const labels::Labels& labels) {
 void MemPostings::Delete(const absl::flat_hash_set<uint64_t>& refs,
                          const std::vector<labels::Labels>& their_labels) {
   if (refs.empty()) return;
-  auto prune = [&refs](std::vector<uint64_t>* list) {
+  auto prune = [&refs](List* list) {
     list->erase(std::remove_if(list->begin(), list->end(),
                                [&refs](uint64_t r) { return refs.contains(r); }),
                 list->end());
@@ -66,7 +67,7 @@ std::vector<uint64_t> MemPostings::Get(std::string_view name, std::string_view v
   if (n == m_.end()) return {};
   auto v = n->second.find(value);
   if (v == n->second.end()) return {};
-  return v->second;
+  return std::vector<uint64_t>(v->second.begin(), v->second.end());
 }
 
 std::vector<uint64_t> MemPostings::GetUnion(std::string_view name,
@@ -110,7 +111,8 @@ size_t MemPostings::MemoryBytes() const {
   for (const auto& [name, values] : m_) {
     n += name.capacity() + 64;  // node overhead of the outer btree, approximately
     for (const auto& [value, refs] : values) {
-      n += sizeof(value) + value.capacity() + 32 + refs.capacity() * sizeof(uint64_t);
+      n += sizeof(value) + value.capacity() + sizeof(List) +
+           (refs.capacity() > 1 ? refs.capacity() * sizeof(uint64_t) : 0);
     }
   }
   return n;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "labels/labels.h"
@@ -33,7 +34,10 @@ class MemPostings {
   size_t MemoryBytes() const;
 
  private:
-  using Values = absl::btree_map<std::string, std::vector<uint64_t>, std::less<>>;
+  // Many label values name one series only (an id, a pod name): one ref is kept inline, without
+  // a heap block of its own (~32 bytes saved per such value).
+  using List = absl::InlinedVector<uint64_t, 1>;
+  using Values = absl::btree_map<std::string, List, std::less<>>;
   mutable absl::Mutex mu_;
   absl::btree_map<std::string, Values, std::less<>> m_ ABSL_GUARDED_BY(mu_);
 };
