@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "storage/merge.h"
+#include "util/log.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -164,6 +165,7 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::GetOrOpen(const std::string&
   }
   auto t = OpenTenant(tenant);
   if (!t.ok()) {
+    log::Error("failed to open TSDB", {{"user", tenant}, {"err", std::string(t.status().message())}});
     NoteFailedReopen(tenant, t.status());
     return t.status();
   }
@@ -193,6 +195,10 @@ void Ingester::StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Sta
   r.last_failure_ms = now;
   r.retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(r.failures - 1, 6));
   counters_.reopens_after_write_error++;
+  log::Error("TSDB write failed; closing it, to be reopened after a backoff",
+             {{"user", t->tenant()},
+              {"err", std::string(cause.message())},
+              {"backoff", StrCat(r.retry_at_ms - now, "ms")}});
 }
 
 absl::Status Ingester::RecoveryWait(const std::string& tenant) const {

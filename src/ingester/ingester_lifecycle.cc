@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "ingester/ingester.h"
+#include "util/log.h"
 #include "util/status_macros.h"
 #include "util/strings.h"
 
@@ -51,6 +52,10 @@ bool Ingester::CompactTenant(TenantDB& t, bool force) {
   } else {
     // Nothing was lost; the next tick tries again.
     counters_.compactions_failed++;
+    log::Warn("TSDB blocks compaction for user has failed",
+              {{"user", t.tenant()},
+               {"err", std::string(s.message())},
+               {"compactReason", force ? "forced" : forced ? "idle" : "regular"}});
   }
   return forced;
 }
@@ -84,14 +89,23 @@ std::string Ingester::MaybeCloseIdle(const std::shared_ptr<TenantDB>& t) {
     if (!shipped->contains(b->meta().ulid.ToString())) return "not_shipped";
   }
   if (!t->StartClosing()) return "not_active";
-  // A push may have landed between the checks and StartClosing.
-  if (t->db().head()->Stats().num_series > 0) return "not_compacted";
+  // A push may have landed between the checks and StartClosing: the tenant is not idle after all
+  // and must take pushes again (left closing, every later push would get 503).
+  if (t->db().head()->Stats().num_series > 0) {
+    t->AbortClosing();
+    return "not_compacted";
+  }
   {
     absl::MutexLock l(&mu_);
     tenants_.erase(t->tenant());
   }
   // The DB closes when the last holder (e.g. a running query) lets go; its files go now.
-  if (!fs_->RemoveAll(t->dir()).ok()) return "data_removal_failed";
+  if (absl::Status s = fs_->RemoveAll(t->dir()); !s.ok()) {
+    log::Error("failed to delete local TSDB of an idle tenant",
+               {{"user", t->tenant()}, {"err", std::string(s.message())}});
+    return "data_removal_failed";
+  }
+  log::Info("closed idle TSDB and deleted its local data", {{"user", t->tenant()}});
   return "idle_closed";
 }
 
@@ -112,6 +126,8 @@ absl::Status Ingester::ShipTenant(TenantDB& t) {
   auto n = t.shipper()->Sync(t.db().Blocks());
   if (!n.ok()) {
     counters_.shipper_upload_failures++;
+    log::Warn("shipper failed to synchronize TSDB blocks with the storage",
+              {{"user", t.tenant()}, {"err", std::string(n.status().message())}});
     return n.status();
   }
   counters_.shipper_uploads += *n;

@@ -299,6 +299,22 @@ TEST_F(IngesterTest, ActiveSeriesAreThoseWithAnAcceptedSampleWithinTheIdleTimeou
   EXPECT_EQ(t->active_series(), 0u);
 }
 
+// The idle close refuses pushes while it decides; when a push landed just before (the tenant is
+// not idle after all) it admits pushes again. Regression: it used to leave the tenant closing,
+// so every later push got 503 "TSDB is closing".
+TEST_F(IngesterTest, AnAbortedCloseAdmitsPushesAgain) {
+  auto ing = Open();
+  const int64_t now = clock_.NowMs();
+  ASSERT_TRUE(Push(*ing, "t", {TestSeries({{"__name__", "a"}}, {{1, now}})}).status.ok());
+  auto t = ing->GetTenantForTesting("t");
+  ASSERT_TRUE(t->StartClosing());
+  PushResult refused = Push(*ing, "t", {TestSeries({{"__name__", "a"}}, {{2, now + 1}})});
+  EXPECT_TRUE(absl::IsUnavailable(refused.status)) << refused.status;
+  t->AbortClosing();
+  PushResult again = Push(*ing, "t", {TestSeries({{"__name__", "a"}}, {{3, now + 2}})});
+  EXPECT_TRUE(again.status.ok()) << again.status;
+}
+
 TEST_F(IngesterTest, ManyTenantsGoIdleWhileOthersKeepIngesting) {
   cfg_.close_idle_tsdb_timeout_ms = 0;
   auto ing = Open();

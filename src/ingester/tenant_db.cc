@@ -37,6 +37,11 @@ void TenantDB::EndPush() {
   pushes_in_flight_--;
 }
 
+void TenantDB::AbortClosing() {
+  absl::MutexLock l(&push_mu_);
+  closing_ = false;
+}
+
 bool TenantDB::StartClosing() {
   absl::MutexLock l(&push_mu_);
   if (closing_) return false;

@@ -51,6 +51,8 @@ class TenantDB final : public tsdb::head::SeriesLifecycle {
   void EndPush();
   // Refuses new pushes and waits for in-flight ones. Returns false if already closing.
   bool StartClosing();
+  // Admits pushes again after a StartClosing that turned out premature.
+  void AbortClosing();
 
   // SeriesLifecycle: per-user and per-metric series limits (Cortex PreCreation/PostDeletion),
   // and the created/removed counters.
