@@ -140,7 +140,7 @@ void HeadReplayer::OnSeries(const record::RefSeries& rs) {
   absl::MutexLock l(&s->mu());
   for (const MmappedChunk& c : loaded) {
     if (c.max_time < min_valid_) continue;  // already in a block
-    s->AddMmappedChunk(c, /*ooo=*/false, h_->opts_.ooo_cap_max);
+    s->AddMmappedChunk(c, /*ooo=*/false);
   }
   chunks_by_series_.erase(it);
 }

@@ -64,7 +64,7 @@ void MemSeries::AppendInOrder(int64_t t, double v, int64_t chunk_range_ms, Chunk
 
 bool MemSeries::InsertOOO(int64_t t, double v, size_t cap, ChunkSink* sink,
                           uint64_t* mmapped_ref) {
-  if (ooo_ == nullptr) ooo_ = std::make_unique<OOOState>(cap);
+  if (ooo_ == nullptr) ooo_ = std::make_unique<OOOState>();
   if (ooo_->head.num_samples() >= cap) *mmapped_ref = MmapOOOHead(sink);
   return ooo_->head.Insert(t, v);
 }
@@ -76,7 +76,7 @@ uint64_t MemSeries::MmapOOOHead(ChunkSink* sink) {
   uint64_t ref = sink->WriteChunk(ref_, h.min_time(), h.max_time(),
                                   static_cast<uint8_t>(chunkenc::Encoding::kOOOXOR), x.bytes());
   ooo_->mmapped.push_back(MmappedChunk{ref, h.min_time(), h.max_time(), x.num_samples()});
-  ooo_->head = ooo::OOOChunk(ooo_->head.samples().capacity());
+  ooo_->head = ooo::OOOChunk();
   return ref;
 }
 
@@ -104,9 +104,9 @@ void MemSeries::TruncateOOOUpTo(uint64_t max_ref) {
   if (m.empty() && ooo_->head.empty()) ooo_.reset();
 }
 
-void MemSeries::AddMmappedChunk(const MmappedChunk& c, bool ooo, size_t ooo_cap) {
+void MemSeries::AddMmappedChunk(const MmappedChunk& c, bool ooo) {
   if (ooo) {
-    if (ooo_ == nullptr) ooo_ = std::make_unique<OOOState>(ooo_cap);
+    if (ooo_ == nullptr) ooo_ = std::make_unique<OOOState>();
     ooo_->mmapped.push_back(c);
     return;
   }
@@ -116,7 +116,7 @@ void MemSeries::AddMmappedChunk(const MmappedChunk& c, bool ooo, size_t ooo_cap)
 
 void MemSeries::DropOOOHead() {
   if (ooo_ == nullptr) return;
-  ooo_->head = ooo::OOOChunk(ooo_->head.samples().capacity());
+  ooo_->head = ooo::OOOChunk();
   if (ooo_->mmapped.empty()) ooo_.reset();
 }
 

@@ -39,7 +39,7 @@ struct HeadChunk {
 };
 
 struct OOOState {
-  explicit OOOState(size_t cap) : head(cap) {}
+  OOOState() = default;
   ooo::OOOChunk head;
   std::vector<MmappedChunk> mmapped;
 };
@@ -100,7 +100,7 @@ class MemSeries {
   const OOOState* ooo() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return ooo_.get(); }
 
   // Adopts a chunk found in chunks_head/ at start-up (in-order: appended after the existing ones).
-  void AddMmappedChunk(const MmappedChunk& c, bool ooo, size_t ooo_cap)
+  void AddMmappedChunk(const MmappedChunk& c, bool ooo)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Drops the OOO head chunk (its samples are in an m-mapped chunk: WBL replay of a marker).
   void DropOOOHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

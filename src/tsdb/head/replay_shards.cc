@@ -44,7 +44,7 @@ void ReplayShards::Apply(const std::vector<ReplayOp>& ops, ReplayApplyCounts* co
       }
       case ReplayOp::Kind::kMarker:
         s->DropOOOHead();  // its samples are the chunk's
-        s->AddMmappedChunk(op.chunk, /*ooo=*/true, opts_.ooo_cap_max);
+        s->AddMmappedChunk(op.chunk, /*ooo=*/true);
         break;
     }
   }

@@ -7,6 +7,8 @@
 namespace strata::tsdb::ooo {
 
 bool OOOChunk::Insert(int64_t t, double v) {
+  // Room for a few late samples at once: fewer reallocations than growing from one.
+  if (samples_.capacity() == 0) samples_.reserve(kFirstCapacity);
   if (samples_.empty() || t > samples_.back().t) {
     samples_.push_back(OOOSample{t, v});
     return true;

@@ -21,8 +21,11 @@ struct OOOSample {
 
 class OOOChunk {
  public:
-  // Reserves room for `capacity` samples up front so inserts never reallocate.
-  explicit OOOChunk(size_t capacity) { samples_.reserve(capacity); }
+  // Grows as samples arrive: room for kFirstCapacity at the first, then doubling up to
+  // out_of_order_cap_max. Most series get a few late samples, not a chunk's worth: reserving the
+  // whole capacity up front cost 512 bytes (32 samples) for every series with one late sample.
+  OOOChunk() = default;
+  static constexpr size_t kFirstCapacity = 8;
 
   // Inserts in timestamp order. Returns false (and changes nothing) if `t` is already present.
   bool Insert(int64_t t, double v);

@@ -32,7 +32,7 @@ TEST(OOOChunkTest, InsertKeepsOrderAndDropsDuplicateTimestamps) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    OOOChunk chunk(32);
+    OOOChunk chunk;
     for (int64_t t : c.before) ASSERT_TRUE(chunk.Insert(t, static_cast<double>(t)));
     EXPECT_EQ(chunk.Insert(c.insert, 100), c.inserted);
     EXPECT_EQ(Times(chunk), c.after);
@@ -40,7 +40,7 @@ TEST(OOOChunkTest, InsertKeepsOrderAndDropsDuplicateTimestamps) {
 }
 
 TEST(OOOChunkTest, DuplicateKeepsTheFirstValue) {
-  OOOChunk chunk(4);
+  OOOChunk chunk;
   chunk.Insert(10, 1.0);
   chunk.Insert(10, 2.0);
   ASSERT_EQ(chunk.num_samples(), 1u);
@@ -48,7 +48,7 @@ TEST(OOOChunkTest, DuplicateKeepsTheFirstValue) {
 }
 
 TEST(OOOChunkTest, ToXorEncodesInTimeOrder) {
-  OOOChunk chunk(8);
+  OOOChunk chunk;
   for (int64_t t : {50, 10, 30, 20, 40}) chunk.Insert(t, static_cast<double>(t) / 10);
   chunkenc::XorChunk x = chunk.ToXor();
   EXPECT_EQ(x.num_samples(), 5);
