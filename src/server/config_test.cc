@@ -534,6 +534,20 @@ TEST(ConfigTest, ToYamlOfDefaults) {
   EXPECT_TRUE(*back == Config{});
 }
 
+// Regression (fuzz/config_fuzz.cc): a NUL inside a value came out of yaml-cpp as the lone byte
+// 0xA0, so the config loaded but ToYaml printed invalid UTF-8. Control characters are refused.
+TEST(ConfigTest, ControlCharactersAreRefused) {
+  const std::string nul("server:\n  http_listen_address: 2max_label\0_namper_s  ", 52);
+  absl::StatusOr<Config> c = ConfigFromYaml(nul);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status().message(),
+            "invalid YAML: control character 0x00 at offset 41 is not allowed");
+  EXPECT_FALSE(ConfigFromYaml("target: all\x7f\n").ok());
+  EXPECT_FALSE(ConfigFromYaml("target: a\x1bll\n").ok());
+  // Tabs, CR and LF are fine.
+  EXPECT_TRUE(ConfigFromYaml("target:\tall\r\n").ok());
+}
+
 TEST(ConfigTest, ToYamlRoundTrip) {
   absl::StatusOr<Config> c = ConfigFromYaml(std::string(kEveryKey) + R"(
 overrides:

@@ -1,3 +1,4 @@
+#include "absl/strings/str_format.h"
 #include "server/config_yaml.h"
 
 #include <set>
@@ -210,6 +211,16 @@ absl::StatusOr<YamlConfigDoc> ParseYamlConfig(std::string_view text) {
   // replaces them with U+FFFD), breaking ConfigFromYaml(ToYaml(c)) == c. Found by
   // fuzz/config_fuzz.cc.
   if (!ValidUtf8(text)) return absl::InvalidArgumentError("invalid YAML: not valid UTF-8");
+  // Nor may it hold control characters (YAML's printable set; Go's yaml refuses them too).
+  // yaml-cpp reads a NUL as the start of a UTF-16 unit and turns "\0_" into the lone byte 0xA0,
+  // a string value ToYaml then prints as invalid UTF-8. Found by fuzz/config_fuzz.cc.
+  for (size_t i = 0; i < text.size(); i++) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "invalid YAML: control character 0x%02x at offset %d is not allowed", c, i));
+    }
+  }
   try {
     return ParseYamlNoCatch(text);
   } catch (const YAML::Exception& e) {
