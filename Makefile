@@ -35,9 +35,10 @@ test-sanitizers: setup
 	@bash scripts/run_sanitizers.sh all $(BUILD_DIR)-sanitizers $(JOBS)
 
 fuzz-smoke: setup
-	@bash scripts/run_fuzzers.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/run_fuzzers.sh $(BUILD_DIR)-fuzz $(FUZZ_SECONDS)
 
 FUZZ_SECONDS ?= 15
+FUZZ_RUNS ?= 0
 
 bench: setup configure
 	@bash scripts/setup.sh --bench

@@ -10,7 +10,8 @@
 #   target...           names without _fuzz (default: every fuzz/*_fuzz.cc)
 #
 # Environment: JOBS (build parallelism, default 2), PARALLEL (targets fuzzed at once, default 1),
-# FUZZ_ARGS (extra libFuzzer flags).
+# FUZZ_ARGS (extra libFuzzer flags), FUZZ_RUNS (instead of a time: this many inputs per target
+# with a fixed random seed, so that a run is the same on every machine: what CI uses).
 #
 # New inputs go to <build_dir>/corpus/<target>/ (the seeds in fuzz/corpus/ are only read), so
 # repeated runs keep what earlier runs found. A crash, leak, timeout or out-of-memory fails the
@@ -53,6 +54,7 @@ run_one() {
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
   local limit=(-max_total_time="$seconds")
   ((seconds == 0)) && limit=(-runs=0)
+  ((${FUZZ_RUNS:-0} > 0)) && limit=(-runs="$FUZZ_RUNS" -seed=1)
   # -timeout: a single input taking 10 s is a hang. -rss_limit_mb: a decoder must not allocate
   # gigabytes for a small input. Inputs found so far go first, the seeds second (read only).
   # shellcheck disable=SC2086
@@ -72,7 +74,7 @@ run_one() {
   return $rc
 }
 export -f run_one
-export build_dir seconds src_dir
+export build_dir seconds src_dir FUZZ_RUNS
 
 start=$SECONDS
 printf '%s\n' "${targets[@]}" | xargs -P "$parallel" -I{} bash -c 'run_one {}' | tee "$build_dir/fuzz-summary.txt"
