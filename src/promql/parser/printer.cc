@@ -1,6 +1,7 @@
 #include "promql/parser/printer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "promql/parser/durations.h"
 #include "promql/parser/functions.h"
@@ -10,6 +11,15 @@
 
 namespace strata::promql::parser {
 namespace {
+
+// Go's %g writes +Inf as "+Inf", and so does Prometheus 2.42's printer; but `^` binds tighter than
+// a unary sign, so "+Inf ^ x" parses back as +(Inf ^ x), another tree. Before `^` the literal is
+// written as the parser's own spelling, "Inf" (found by fuzz/promql_parser_fuzz.cc).
+bool IsInfBeforePow(const BinaryExpr& b) {
+  if (b.op != BinaryOp::kPow || b.lhs->kind() != NodeKind::kNumberLiteral) return false;
+  const double v = b.lhs->As<NumberLiteral>().val;
+  return std::isinf(v) && v > 0;
+}
 
 constexpr size_t kMaxCharactersPerLine = 100;
 
@@ -114,7 +124,11 @@ void AppendOperatorExpr(std::string* out, const Expr& e) {
     }
     case NodeKind::kBinary: {
       const auto& b = e.As<BinaryExpr>();
-      AppendExpr(out, *b.lhs);
+      if (IsInfBeforePow(b)) {
+        out->append("Inf");
+      } else {
+        AppendExpr(out, *b.lhs);
+      }
       StrAppend(out, " ", BinaryOpString(b.op), BinaryModifiers(b), " ");
       AppendExpr(out, *b.rhs);
       return;
@@ -210,7 +224,8 @@ std::string PrettySplit(const Expr& e, int level) {
     case NodeKind::kBinary: {
       // Prometheus does not indent the operator line's left operand itself.
       const auto& b = e.As<BinaryExpr>();
-      return StrCat(PrettyAt(*b.lhs, level + 1), "\n", Indent(level), BinaryOpString(b.op),
+      const std::string lhs = IsInfBeforePow(b) ? StrCat(Indent(level + 1), "Inf") : PrettyAt(*b.lhs, level + 1);
+      return StrCat(lhs, "\n", Indent(level), BinaryOpString(b.op),
                     BinaryModifiers(b), "\n", PrettyAt(*b.rhs, level + 1));
     }
     case NodeKind::kCall: {

@@ -37,6 +37,19 @@ TEST(PrinterTest, NumbersLikeGo) {
   EXPECT_EQ(Number(std::nan("")), "NaN");
 }
 
+// Regression (fuzz/promql_parser_fuzz.cc): `inf ^ b` printed as "+Inf ^ b", which parses as
+// +(Inf ^ b) and prints as "++Inf ^ b": the printer must print what parses back to its tree.
+TEST(PrinterTest, InfinityBeforePowPrintsAsTheLiteral) {
+  for (const char* q : {"inf ^ b", "Inf", "-Inf", "+Inf ^ b", "b ^ Inf", "-inf ^ b"}) {
+    const std::string printed = ToString(*MustParse(q));
+    EXPECT_EQ(ToString(*MustParse(printed)), printed) << q;
+  }
+  EXPECT_EQ(ToString(*MustParse("inf ^ b")), "Inf ^ b");
+  EXPECT_EQ(ToString(*MustParse("+Inf ^ b")), "+Inf ^ b");  // a unary plus over Inf ^ b
+  EXPECT_EQ(ToString(*MustParse("inf * b")), "+Inf * b");   // as Prometheus prints it
+  EXPECT_EQ(Pretty(*MustParse("inf ^ b")), "Inf ^ b");
+}
+
 TEST(PrinterTest, SelectorSortsMatchersAndHidesName) {
   EXPECT_EQ(ToString(*MustParse(R"(foo{z="1", a=~"x", m!="y"})")), R"(foo{a=~"x",m!="y",z="1"})");
   EXPECT_EQ(ToString(*MustParse(R"({__name__="foo", a="b"})")), R"({__name__="foo",a="b"})");
