@@ -171,6 +171,7 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::GetOrOpen(const std::string&
   }
   absl::MutexLock l(&mu_);
   tenants_[tenant] = *t;
+  if (auto it = recovering_.find(tenant); it != recovering_.end()) it->second.waiting = false;
   return t;
 }
 
@@ -179,6 +180,17 @@ constexpr int64_t kFirstReopenBackoffMs = 1000;
 constexpr int64_t kMaxReopenBackoffMs = 60 * 1000;
 constexpr int64_t kForgetFailuresAfterMs = 10 * 60 * 1000;
 }  // namespace
+
+void Ingester::Recovery::Fail(int64_t now, const absl::Status& error) {
+  cause = std::string(error.message());
+  failures = Forgotten(now) ? 1 : failures + 1;
+  last_failure_ms = now;
+  retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(failures - 1, 6));
+}
+
+bool Ingester::Recovery::Forgotten(int64_t now) const {
+  return failures == 0 || now - last_failure_ms >= kForgetFailuresAfterMs;
+}
 
 void Ingester::StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Status& cause) {
   // Waits for in-flight pushes; false if a concurrent push or the idle close got there first.
@@ -190,10 +202,8 @@ void Ingester::StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Sta
   tenants_.erase(it);
   Recovery& r = recovering_[t->tenant()];
   r.old = t;
-  r.cause = std::string(cause.message());
-  r.failures = r.failures > 0 && now - r.last_failure_ms < kForgetFailuresAfterMs ? r.failures + 1 : 1;
-  r.last_failure_ms = now;
-  r.retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(r.failures - 1, 6));
+  r.waiting = true;
+  r.Fail(now, cause);
   counters_.reopens_after_write_error++;
   log::Error("TSDB write failed; closing it, to be reopened after a backoff",
              {{"user", t->tenant()},
@@ -201,21 +211,29 @@ void Ingester::StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Sta
               {"backoff", StrCat(r.retry_at_ms - now, "ms")}});
 }
 
-absl::Status Ingester::RecoveryWait(const std::string& tenant) const {
+bool Ingester::Recovering(const std::string& tenant) const {
   auto it = recovering_.find(tenant);
-  if (it == recovering_.end()) return absl::OkStatus();
-  const Recovery& r = it->second;
+  return it != recovering_.end() && it->second.waiting;
+}
+
+absl::Status Ingester::RecoveryWait(const std::string& tenant) const {
+  if (!Recovering(tenant)) return absl::OkStatus();
+  const Recovery& r = recovering_.at(tenant);
   if (r.old.expired() && clock_->NowMs() >= r.retry_at_ms) return absl::OkStatus();
   return absl::UnavailableError(
       StrCat("TSDB is being reopened after a write error (", r.cause, "); retry later"));
 }
 
 void Ingester::ReopenRecoveringTenants() {
+  const int64_t now = clock_->NowMs();
   std::vector<std::string> ready;
   {
     absl::MutexLock l(&mu_);
+    std::erase_if(recovering_, [now](const auto& kv) {
+      return !kv.second.waiting && kv.second.Forgotten(now);
+    });
     for (const auto& [tenant, r] : recovering_) {
-      if (!tenants_.contains(tenant) && RecoveryWait(tenant).ok()) ready.push_back(tenant);
+      if (r.waiting && RecoveryWait(tenant).ok()) ready.push_back(tenant);
     }
   }
   for (const std::string& tenant : ready) (void)GetOrOpen(tenant);
@@ -224,13 +242,7 @@ void Ingester::ReopenRecoveringTenants() {
 void Ingester::NoteFailedReopen(const std::string& tenant, const absl::Status& cause) {
   const int64_t now = clock_->NowMs();
   absl::MutexLock l(&mu_);
-  auto it = recovering_.find(tenant);
-  if (it == recovering_.end()) return;
-  Recovery& r = it->second;
-  r.cause = std::string(cause.message());
-  r.failures++;
-  r.last_failure_ms = now;
-  r.retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(r.failures - 1, 6));
+  if (Recovering(tenant)) recovering_.at(tenant).Fail(now, cause);
 }
 
 std::vector<std::shared_ptr<TenantDB>> Ingester::Tenants() const {
@@ -318,7 +330,7 @@ std::unique_ptr<storage::Querier> Ingester::Querier(const std::string& tenant, i
     absl::MutexLock l(&mu_);
     if (auto it = tenants_.find(tenant); it != tenants_.end()) t = it->second;
     // Closed after a write error: its data is on disk but not served until it is reopened.
-    if (t == nullptr && recovering_.contains(tenant)) {
+    if (t == nullptr && Recovering(tenant)) {
       if (!RecoveryWait(tenant).ok()) return nullptr;
     } else if (t == nullptr) {
       return storage::MergeQueriers({});

@@ -132,9 +132,11 @@ class Ingester final : public IngesterService {
   // cuts the torn tail, once the old TSDB's last holder let go and a backoff passed (1 s,
   // doubling up to 1 min while failures repeat, so a disk that stays full costs few replays).
   void StartRecovery(const std::shared_ptr<TenantDB>& t, const absl::Status& cause);
-  // OK unless `tenant` is waiting to be reopened (then Unavailable, saying why).
+  // Whether `tenant` was closed after a write error and not reopened yet.
+  bool Recovering(const std::string& tenant) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // OK unless `tenant` must still wait to be reopened (then Unavailable, saying why).
   absl::Status RecoveryWait(const std::string& tenant) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Reopens the tenants whose wait is over (a failure waits another backoff).
+  // Reopens the tenants whose wait is over (a failure waits another backoff); forgets old ones.
   void ReopenRecoveringTenants();
   // A failed reopen of a recovering tenant waits another, longer backoff.
   void NoteFailedReopen(const std::string& tenant, const absl::Status& cause);
@@ -161,12 +163,18 @@ class Ingester final : public IngesterService {
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<TenantDB>> tenants_ ABSL_GUARDED_BY(mu_);
+  // Kept after the reopen (waiting = false) so that failures in a row back off further; forgotten
+  // once quiet for 10 min.
   struct Recovery {
     std::weak_ptr<TenantDB> old;  // closed when its last holder lets go
     std::string cause;
-    int failures = 0;  // in a row: reset once 10 min pass without one
+    bool waiting = false;  // out of the map, not reopened yet
+    int failures = 0;      // in a row: reset once 10 min pass without one
     int64_t last_failure_ms = 0;
     int64_t retry_at_ms = 0;
+    // Counts a failure at `now` and sets the next retry: 1 s, doubling up to 1 min.
+    void Fail(int64_t now, const absl::Status& error);
+    bool Forgotten(int64_t now) const;
   };
   std::map<std::string, Recovery> recovering_ ABSL_GUARDED_BY(mu_);
   absl::Mutex open_mu_;  // serialises lazy creation so a tenant is opened once

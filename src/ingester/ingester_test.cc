@@ -215,6 +215,35 @@ TEST_F(IngesterTest, DiskFullRefusesWithRetryAndRecoversWhenSpaceReturns) {
   EXPECT_EQ(ReadAll(*Open(), "t"), want) << "and it is all in the log";
 }
 
+// Regression: a tenant that recovered from a write error and later went idle and was closed
+// stayed on the recovery list, so every compaction tick reopened it (an empty TSDB, closed again
+// when idle) and a query for it created it again.
+TEST_F(IngesterTest, ATenantClosedAfterRecoveringStaysClosed) {
+  FaultInjectionFs faulty(DefaultFs());
+  auto ing = Open(&faulty);
+  const int64_t now = clock_.NowMs();
+  faulty.SetSpaceLimit(10);
+  EXPECT_TRUE(absl::IsUnavailable(Push(*ing, "t", {TestSeries({{"__name__", "a"}}, {{1, now}})}).status));
+  faulty.ClearFaults();
+  clock_.AdvanceMs(1000);
+  ASSERT_TRUE(Push(*ing, "t", {TestSeries({{"__name__", "a"}}, {{2, now + 1000}})}).status.ok());
+
+  // Idle: compacted, shipped, closed and its local data deleted.
+  clock_.AdvanceMs(30 * kMinute);
+  ing->CompactionTick();
+  ing->ShipTick();
+  ing->CloseIdleTick();
+  ASSERT_EQ(ing->NumTenants(), 0u);
+  const std::string dir = cfg_.tsdb_dir + "/t";
+  ASSERT_FALSE(std::filesystem::exists(dir));
+
+  ing->CompactionTick();
+  EXPECT_EQ(ing->NumTenants(), 0u);
+  EXPECT_TRUE(ReadAll(*ing, "t").empty());
+  EXPECT_EQ(ing->NumTenants(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
 // Pushes from several threads while the disk fills up and frees again, with queries and ticks
 // running: every push is either acknowledged or refused with 503, and after recovery every
 // acknowledged sample is there exactly once.
