@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "absl/cleanup/cleanup.h"
 #include "ingester/ingester.h"
 #include "util/log.h"
 #include "util/status_macros.h"
@@ -28,14 +29,17 @@ void ReleaseFreedMemory() {
 
 bool Ingester::CompactTenant(TenantDB& t, bool force) {
   tsdb::DB& db = t.db();
-  // Blocks a query found damaged leave the tenant even when there is nothing to compact.
-  uint64_t corrupted = db.corrupted_blocks();
-  (void)db.SetAsideDamagedBlocks();
-  counters_.corrupted_blocks += db.corrupted_blocks() - corrupted;
-  corrupted = db.corrupted_blocks();
+  // Compact and ForceCompact set aside the blocks a query found damaged; count them on the way out.
+  const uint64_t corrupted = db.corrupted_blocks();
+  absl::Cleanup count_set_aside = [&] {
+    counters_.corrupted_blocks += db.corrupted_blocks() - corrupted;
+  };
   const tsdb::head::HeadStats st = db.head()->Stats();
-  // Nothing in memory: nothing to compact (Cortex skips too).
-  if (st.num_series == 0) return false;
+  // Nothing in memory: nothing to compact (Cortex skips too), but damaged blocks still go.
+  if (st.num_series == 0) {
+    (void)db.SetAsideDamagedBlocks();
+    return false;
+  }
   counters_.compactions_triggered++;
   absl::Status s;
   const bool forced = force || t.IsIdle(clock_->NowMs(), t.idle_timeout_ms());
@@ -46,7 +50,6 @@ bool Ingester::CompactTenant(TenantDB& t, bool force) {
   } else {
     s = db.Compact();
   }
-  counters_.corrupted_blocks += db.corrupted_blocks() - corrupted;  // found by a read meanwhile
   if (s.ok()) {
     counters_.compactions++;
   } else {

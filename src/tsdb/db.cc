@@ -158,6 +158,11 @@ absl::Status DB::CompactHead(int64_t mint, int64_t maxt) {
 }
 
 absl::Status DB::SetAsideDamagedBlocks() {
+  absl::MutexLock l(&cmp_mu_);
+  return SetAsideDamagedBlocksLocked();
+}
+
+absl::Status DB::SetAsideDamagedBlocksLocked() {
   std::vector<std::shared_ptr<block::Block>> damaged;
   {
     absl::MutexLock l(&mu_);
@@ -186,7 +191,7 @@ absl::Status DB::Compact() {
   absl::MutexLock l(&cmp_mu_);
   // A block that cannot be renamed stays listed and fails the reads that touch it; that must not
   // stop the head from being persisted.
-  (void)SetAsideDamagedBlocks();
+  (void)SetAsideDamagedBlocksLocked();
   const int64_t r = opts_.block_range_ms;
   int64_t last_maxt = INT64_MIN;
   while (head_->has_in_order_data() && head_->MaxTime() - head_->MinTime() > r / 2 * 3) {
@@ -266,7 +271,7 @@ absl::Status DB::CompactOOOHead() {
 
 absl::Status DB::ForceCompact() {
   absl::MutexLock l(&cmp_mu_);
-  (void)SetAsideDamagedBlocks();  // as in Compact
+  (void)SetAsideDamagedBlocksLocked();  // as in Compact
   RETURN_IF_ERROR(ForceCompactHeadLocked());
   return CompactOOOHeadLocked();
 }

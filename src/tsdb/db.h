@@ -102,6 +102,8 @@ class DB {
   // Writes head data in [mint, maxt) (in-order) to a block; truncates the head's memory to maxt.
   absl::Status PersistHeadRange(int64_t mint, int64_t maxt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   absl::Status ForceCompactHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  // Under cmp_mu_, so that two callers never rename the same block.
+  absl::Status SetAsideDamagedBlocksLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   absl::Status CompactOOOHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   void AddBlock(std::shared_ptr<block::Block> b);
   block::BlockMeta NewLevel1Meta(int64_t mint, int64_t maxt) const;
