@@ -71,43 +71,61 @@ std::vector<Desc> PerTenantDescs() {
   };
 }
 
-std::vector<Desc> CounterDescs() {
-  return {
-      {"cortex_ingester_ingested_samples_total",
-       "The total number of samples ingested successfully.", MetricType::kCounter, {}},
-      {"cortex_ingester_ingested_samples_failures_total",
-       "The total number of samples that errored on ingestion.", MetricType::kCounter, {}},
-      {"cortex_ingester_tsdb_compactions_triggered_total",
-       "Total number of triggered compactions.", MetricType::kCounter, {}},
-      {"cortex_ingester_tsdb_compactions_total", "Total number of TSDB compactions that were executed.",
-       MetricType::kCounter, {}},
-      {"cortex_ingester_tsdb_compactions_failed_total",
-       "Total number of compactions that failed.", MetricType::kCounter, {}},
-      {"cortex_ingester_shipper_uploads_total", "Total number of uploaded blocks.",
-       MetricType::kCounter, {}},
-      {"cortex_ingester_shipper_upload_failures_total",
-       "Total number of block upload failures.", MetricType::kCounter, {}},
-      {"cortex_ingester_tsdb_wal_corruptions_total",
-       "Total number of WAL, WBL or head chunk corruptions repaired at open.",
-       MetricType::kCounter, {}},
-      {"cortex_ingester_tsdb_mmap_chunk_corruptions_total",
-       "Total number of memory-mapped head chunk files found corrupt (and cut off) at open.",
-       MetricType::kCounter, {}},
-      {"strata_ingester_tsdb_corrupted_blocks_total",
-       "Total number of blocks found damaged (at open or by a query) and set aside (renamed "
-       "<ULID>.corrupted, not served).",
-       MetricType::kCounter, {}},
-      {"cortex_ingester_tsdb_wal_writes_failed_total",
-       "Total number of commits refused because the WAL, WBL or a head chunk file failed a write.",
-       MetricType::kCounter, {}},
-      {"strata_ingester_tsdb_reopens_after_write_error_total",
-       "Total number of times a tenant's TSDB was closed after a write error, to be reopened "
-       "(replaying its log) when the backoff passes.",
-       MetricType::kCounter, {}},
-      {"cortex_ingester_idle_tsdb_checks_total",
-       "The total number of various results for idle TSDB checks.", MetricType::kCounter,
-       {"result"}},
+// The plain counter families, each with the IngesterCounters field it reports.
+struct CounterFamily {
+  Desc desc;
+  std::atomic<uint64_t> IngesterCounters::*field;
+};
+
+std::vector<CounterFamily> CounterFamilies() {
+  auto c = [](const char* name, const char* help) {
+    return Desc{name, help, MetricType::kCounter, {}};
   };
+  return {
+      {c("cortex_ingester_ingested_samples_total",
+         "The total number of samples ingested successfully."),
+       &IngesterCounters::ingested_samples},
+      {c("cortex_ingester_ingested_samples_failures_total",
+         "The total number of samples that errored on ingestion."),
+       &IngesterCounters::ingested_samples_failures},
+      {c("cortex_ingester_tsdb_compactions_triggered_total",
+         "Total number of triggered compactions."),
+       &IngesterCounters::compactions_triggered},
+      {c("cortex_ingester_tsdb_compactions_total",
+         "Total number of TSDB compactions that were executed."),
+       &IngesterCounters::compactions},
+      {c("cortex_ingester_tsdb_compactions_failed_total", "Total number of compactions that failed."),
+       &IngesterCounters::compactions_failed},
+      {c("cortex_ingester_shipper_uploads_total", "Total number of uploaded blocks."),
+       &IngesterCounters::shipper_uploads},
+      {c("cortex_ingester_shipper_upload_failures_total", "Total number of block upload failures."),
+       &IngesterCounters::shipper_upload_failures},
+      {c("cortex_ingester_tsdb_wal_corruptions_total",
+         "Total number of WAL, WBL or head chunk corruptions repaired at open."),
+       &IngesterCounters::wal_corruptions},
+      {c("cortex_ingester_tsdb_mmap_chunk_corruptions_total",
+         "Total number of memory-mapped head chunk files found corrupt (and cut off) at open."),
+       &IngesterCounters::mmap_chunk_corruptions},
+      {c("strata_ingester_tsdb_corrupted_blocks_total",
+         "Total number of blocks found damaged (at open or by a query) and set aside (renamed "
+         "<ULID>.corrupted, not served)."),
+       &IngesterCounters::corrupted_blocks},
+      {c("cortex_ingester_tsdb_wal_writes_failed_total",
+         "Total number of commits refused because the WAL, WBL or a head chunk file failed a "
+         "write."),
+       &IngesterCounters::wal_writes_failed},
+      {c("strata_ingester_tsdb_reopens_after_write_error_total",
+         "Total number of times a tenant's TSDB was closed after a write error, to be reopened "
+         "(replaying its log) when the backoff passes."),
+       &IngesterCounters::reopens_after_write_error},
+  };
+}
+
+// Reported after the plain families, by result.
+Desc IdleChecksDesc() {
+  return {"cortex_ingester_idle_tsdb_checks_total",
+          "The total number of various results for idle TSDB checks.", MetricType::kCounter,
+          {"result"}};
 }
 
 }  // namespace
@@ -137,22 +155,15 @@ absl::Status RegisterIngesterMetrics(Ingester* ing, metrics::Registry* registry)
     sink.Add(kMemorySeries, {}, series);
     sink.Add(kMemoryUsers, {}, stats.size());
   }));
-  return registry->NewCollector(CounterDescs(), [ing](metrics::CollectSink& sink) {
+  std::vector<CounterFamily> families = CounterFamilies();
+  std::vector<Desc> descs;
+  for (const CounterFamily& f : families) descs.push_back(f.desc);
+  descs.push_back(IdleChecksDesc());
+  return registry->NewCollector(descs, [ing, families](metrics::CollectSink& sink) {
     IngesterCounters& c = ing->counters();
-    sink.Add(0, {}, c.ingested_samples.load());
-    sink.Add(1, {}, c.ingested_samples_failures.load());
-    sink.Add(2, {}, c.compactions_triggered.load());
-    sink.Add(3, {}, c.compactions.load());
-    sink.Add(4, {}, c.compactions_failed.load());
-    sink.Add(5, {}, c.shipper_uploads.load());
-    sink.Add(6, {}, c.shipper_upload_failures.load());
-    sink.Add(7, {}, c.wal_corruptions.load());
-    sink.Add(8, {}, c.mmap_chunk_corruptions.load());
-    sink.Add(9, {}, c.corrupted_blocks.load());
-    sink.Add(10, {}, c.wal_writes_failed.load());
-    sink.Add(11, {}, c.reopens_after_write_error.load());
+    for (size_t i = 0; i < families.size(); i++) sink.Add(i, {}, (c.*families[i].field).load());
     absl::MutexLock l(&c.idle_checks_mu);
-    for (const auto& [result, n] : c.idle_checks) sink.Add(12, {result}, n);
+    for (const auto& [result, n] : c.idle_checks) sink.Add(families.size(), {result}, n);
   });
 }
 
