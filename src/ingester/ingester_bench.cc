@@ -3,6 +3,7 @@
 // without the active-series tracking, so its share of the per-sample cost is visible.
 #include <malloc.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,20 +24,32 @@ const bool kDetectionOff = [] {
   return true;
 }();
 
-void BM_PushExistingSeries(benchmark::State& state) {
+constexpr int64_t kStart = 1'700'000'000'000;
+
+// An ingester on a temporary directory, shipping off, its clock at kStart.
+struct BenchIngester {
+  explicit BenchIngester(bool active_series) {
+    IngesterConfig cfg;
+    cfg.tsdb_dir = dir.Join("tsdb");
+    cfg.bucket_dir = "";
+    cfg.active_series_enabled = active_series;
+    if (auto opened = Ingester::Open(DefaultFs(), cfg, &clock, &overrides); opened.ok()) {
+      ing = *std::move(opened);
+    }
+  }
   strata::testing::TempDir dir;
-  IngesterConfig cfg;
-  cfg.tsdb_dir = dir.Join("tsdb");
-  cfg.bucket_dir = "";
-  cfg.active_series_enabled = state.range(0) != 0;
-  int64_t now = 1'700'000'000'000;
-  FakeClock clock(now);
+  FakeClock clock{kStart};
   limits::Overrides overrides;
-  auto ing = Ingester::Open(DefaultFs(), cfg, &clock, &overrides);
-  if (!ing.ok()) {
+  std::unique_ptr<Ingester> ing;  // null if it did not open; destroyed first
+};
+
+void BM_PushExistingSeries(benchmark::State& state) {
+  BenchIngester b(state.range(0) != 0);
+  if (b.ing == nullptr) {
     state.SkipWithError("open");
     return;
   }
+  int64_t now = kStart;
   std::vector<labels::Labels> lsets;
   for (int s = 0; s < kSeries; s++) {
     std::vector<std::string> text;  // owns what the Label views point at
@@ -54,12 +67,12 @@ void BM_PushExistingSeries(benchmark::State& state) {
   std::vector<PushSeries> push(kSeries);
   for (auto _ : state) {
     now += 15'000;
-    clock.SetMs(now);
+    b.clock.SetMs(now);
     for (int s = 0; s < kSeries; s++) {
       samples[s] = {static_cast<double>(s), now};
       push[s] = PushSeries{views[s], std::span(&samples[s], 1)};
     }
-    PushResult r = (*ing)->Push("tenant", push);
+    PushResult r = b.ing->Push("tenant", push);
     if (r.appended != kSeries) state.SkipWithError("not all appended");
   }
   state.SetItemsProcessed(state.iterations() * kSeries);  // samples
@@ -78,15 +91,8 @@ void BM_ManySmallTenantsMemory(benchmark::State& state) {
   const int tenants = static_cast<int>(state.range(0));
   double per_series = 0;
   for (auto _ : state) {
-    strata::testing::TempDir dir;
-    IngesterConfig cfg;
-    cfg.tsdb_dir = dir.Join("tsdb");
-    cfg.bucket_dir = "";
-    const int64_t now = 1'700'000'000'000;
-    FakeClock clock(now);
-    limits::Overrides overrides;
-    auto ing = Ingester::Open(DefaultFs(), cfg, &clock, &overrides);
-    if (!ing.ok()) {
+    BenchIngester b(/*active_series=*/true);
+    if (b.ing == nullptr) {
       state.SkipWithError("open");
       return;
     }
@@ -97,7 +103,7 @@ void BM_ManySmallTenantsMemory(benchmark::State& state) {
       views[s] = {{"__name__", "m_total"}, {"cpu", text[s % 64]}, {"instance", "host:9100"},
                   {"job", "node"}, {"mode", "user"}, {"series", text[s]}};
     }
-    std::vector<prompb::Sample> samples(kSeries, prompb::Sample{1.0, now});
+    std::vector<prompb::Sample> samples(kSeries, prompb::Sample{1.0, kStart});
     std::vector<PushSeries> push(kSeries);
     for (int s = 0; s < kSeries; s++) push[s] = PushSeries{views[s], std::span(&samples[s], 1)};
     ::malloc_trim(0);
@@ -107,7 +113,7 @@ void BM_ManySmallTenantsMemory(benchmark::State& state) {
     };
     const size_t before = in_use();
     for (int t = 0; t < tenants; t++) {
-      if ((*ing)->Push("tenant-" + std::to_string(t), push).appended != kSeries) {
+      if (b.ing->Push("tenant-" + std::to_string(t), push).appended != kSeries) {
         state.SkipWithError("not all appended");
       }
     }
