@@ -159,7 +159,11 @@ TEST_F(SlowSoakE2ETest, SustainedChurnOutOfOrderAndIdleCyclesStayBoundedAndLoseN
                                 std::chrono::seconds(30));
 
   uint64_t pushes = 0, samples = 0, series = 0;
-  for (const TenantLoad& t : tenants) pushes += t.pushes(), samples += t.samples(), series += t.series() + 1;
+  for (const TenantLoad& t : tenants) {
+    pushes += t.pushes();
+    samples += t.samples();
+    series += t.series() + 1;  // and the probe
+  }
   std::cout << "soak: " << duration_ms / 1000 << " s, " << round << " rounds, " << pushes
             << " pushes, " << samples << " samples, " << series
             << " distinct series (all tenants), idle closes "
@@ -184,7 +188,8 @@ TEST_F(SlowSoakE2ETest, SustainedChurnOutOfOrderAndIdleCyclesStayBoundedAndLoseN
   for (const TenantLoad& t : tenants) {
     const std::string scratch = dir_.Join("dump-" + t.name());
     std::filesystem::create_directories(scratch + "/wal");
-    for (const auto& e : std::filesystem::directory_iterator(server_.bucket_dir() + "/" + t.name())) {
+    const std::string blocks = server_.bucket_dir() + "/" + t.name();
+    for (const auto& e : std::filesystem::directory_iterator(blocks)) {
       if (e.is_directory() && e.path().filename().string().size() == 26) {
         std::filesystem::copy(e.path(), scratch + "/" + e.path().filename().string(),
                               std::filesystem::copy_options::recursive);

@@ -165,7 +165,8 @@ absl::StatusOr<std::shared_ptr<TenantDB>> Ingester::GetOrOpen(const std::string&
   }
   auto t = OpenTenant(tenant);
   if (!t.ok()) {
-    log::Error("failed to open TSDB", {{"user", tenant}, {"err", std::string(t.status().message())}});
+    log::Error("failed to open TSDB",
+               {{"user", tenant}, {"err", std::string(t.status().message())}});
     NoteFailedReopen(tenant, t.status());
     return t.status();
   }
@@ -185,7 +186,8 @@ void Ingester::Recovery::Fail(int64_t now, const absl::Status& error) {
   cause = std::string(error.message());
   failures = Forgotten(now) ? 1 : failures + 1;
   last_failure_ms = now;
-  retry_at_ms = now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(failures - 1, 6));
+  retry_at_ms =
+      now + std::min(kMaxReopenBackoffMs, kFirstReopenBackoffMs << std::min(failures - 1, 6));
 }
 
 bool Ingester::Recovery::Forgotten(int64_t now) const {
@@ -272,8 +274,9 @@ PushResult Ingester::Push(const std::string& tenant, std::span<const PushSeries>
       // A full disk or a tenant being reopened: the client should retry (503); else a 500.
       const absl::Status& s = opened.status();
       const bool retry = absl::IsUnavailable(s) || absl::IsResourceExhausted(s);
-      res.status = absl::Status(retry ? absl::StatusCode::kUnavailable : absl::StatusCode::kInternal,
-                                StrCat("user=", tenant, ": ", s.message()));
+      res.status =
+          absl::Status(retry ? absl::StatusCode::kUnavailable : absl::StatusCode::kInternal,
+                       StrCat("user=", tenant, ": ", s.message()));
       return res;
     }
     // A tenant closed as idle between lookup and admission: it is gone from the map, retry once.

@@ -145,7 +145,8 @@ void Ingester::ActiveSeriesTick() {
   const int64_t now = clock_->NowMs();
   const double period_s = cfg_.active_series_update_period_ms / 1000.0;
   for (const auto& t : Tenants()) {
-    t->set_active_series(t->db().head()->CountActiveSince(now - cfg_.active_series_idle_timeout_ms));
+    const int64_t since = now - cfg_.active_series_idle_timeout_ms;
+    t->set_active_series(t->db().head()->CountActiveSince(since));
     t->set_ingestion_rate(period_s > 0 ? t->TakeAppendedSamples() / period_s : 0);
   }
 }

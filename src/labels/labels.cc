@@ -87,7 +87,8 @@ void Labels::EncodeSorted(std::span<const Label> sorted, std::string* out) {
   size_t size = 0;
   for (const Label& x : sorted) {
     if (x.value.empty()) continue;
-    size += UvarintSize(x.name.size()) + x.name.size() + UvarintSize(x.value.size()) + x.value.size();
+    size += UvarintSize(x.name.size()) + x.name.size();
+    size += UvarintSize(x.value.size()) + x.value.size();
   }
   out->resize(size);
   char* p = out->data();

@@ -1,8 +1,8 @@
-#include "absl/strings/str_format.h"
 #include "server/config_yaml.h"
 
 #include <set>
 
+#include "absl/strings/str_format.h"
 #include "server/config_fields.h"
 #include "util/go_strings.h"
 #include "util/status_macros.h"

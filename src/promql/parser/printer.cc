@@ -224,7 +224,8 @@ std::string PrettySplit(const Expr& e, int level) {
     case NodeKind::kBinary: {
       // Prometheus does not indent the operator line's left operand itself.
       const auto& b = e.As<BinaryExpr>();
-      const std::string lhs = IsInfBeforePow(b) ? StrCat(Indent(level + 1), "Inf") : PrettyAt(*b.lhs, level + 1);
+      const std::string lhs =
+          IsInfBeforePow(b) ? StrCat(Indent(level + 1), "Inf") : PrettyAt(*b.lhs, level + 1);
       return StrCat(lhs, "\n", Indent(level), BinaryOpString(b.op),
                     BinaryModifiers(b), "\n", PrettyAt(*b.rhs, level + 1));
     }

@@ -51,7 +51,7 @@ class Block : public std::enable_shared_from_this<Block> {
   std::unique_ptr<chunks::ChunkReader> chunks_;
   std::unique_ptr<tombstones::MemTombstones> tombstones_;
   uint64_t size_bytes_ = 0;
-  mutable std::atomic<bool> damaged_{false};  // fast path: readers check it on every error only
+  mutable std::atomic<bool> damaged_{false};  // lets damage() skip the lock for sound blocks
   mutable absl::Mutex damage_mu_;
   mutable absl::Status damage_ ABSL_GUARDED_BY(damage_mu_);
 };
