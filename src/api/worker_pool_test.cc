@@ -28,8 +28,10 @@ TEST(WorkerPoolTest, RunsEveryTask) {
 }
 
 TEST(WorkerPoolTest, BlockedTaskDoesNotBlockOthers) {
-  WorkerPool pool(2);
+  // Declared before the pool, so they outlive its workers: the blocked task is still returning
+  // from WaitForNotification after Notify (TSan caught the notification destroyed under it).
   absl::Notification release, other_ran;
+  WorkerPool pool(2);
   ASSERT_TRUE(pool.Submit([&] { release.WaitForNotification(); }));
   ASSERT_TRUE(pool.Submit([&] { other_ran.Notify(); }));
   EXPECT_TRUE(other_ran.WaitForNotificationWithTimeout(absl::Seconds(10)));
