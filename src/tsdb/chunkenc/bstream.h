@@ -39,6 +39,15 @@ class BitWriter {
   // ceil(bit_pos / 8) + extra_byte, extra_byte only if bit_pos % 8 == 0, bits past bit_pos are 0.
   // Grows *buf with zero bytes to at least `initial_bytes` (plus the slack).
   BitWriter(std::string* buf, uint64_t bit_pos, bool extra_byte, size_t initial_bytes = 0);
+  // Resumes from the state a previous writer on the same buffer ended with (bit_pos(),
+  // extra_byte(), last_byte()); checks nothing and grows nothing until the next write.
+  struct Resume {
+    uint64_t bit_pos;
+    bool extra_byte;
+    uint8_t last_byte;
+  };
+  BitWriter(std::string* buf, Resume r)
+      : buf_(buf), pos_(r.bit_pos), extra_(r.extra_byte), last_(r.last_byte) {}
 
   void WriteBit(bool bit) {
     const size_t idx = static_cast<size_t>(pos_ >> 3);
@@ -59,6 +68,8 @@ class BitWriter {
 
   uint64_t bit_pos() const { return pos_; }
   bool extra_byte() const { return extra_; }
+  // The byte holding bit_pos() as written so far (0 when byte-aligned): part of Resume.
+  uint8_t last_byte() const { return last_; }
   // Length of the stream in bytes (what Prometheus's writer would hold).
   size_t size_bytes() const { return static_cast<size_t>((pos_ + 7) >> 3) + (extra_ ? 1 : 0); }
 

@@ -165,94 +165,114 @@ absl::StatusOr<XorAppender> XorChunk::Appender() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// XorAppender
+// Appending
+namespace {
 
-// Prometheus starts chunks with 128 bytes of capacity; a 120-sample counter chunk fits.
-XorAppender::XorAppender(XorChunk* chunk)
-    : chunk_(chunk), bw_(&chunk->bytes_, kXorHeaderBytes * 8, false, /*initial_bytes=*/128) {}
-
-XorAppender::XorAppender(XorChunk* chunk, const XorIterator& decoded, uint64_t bit_pos,
-                         bool extra_byte)
-    : chunk_(chunk),
-      bw_(&chunk->bytes_, bit_pos, extra_byte),
-      num_(decoded.num_samples()),
-      t_(decoded.t_),
-      v_bits_(decoded.v_bits_),
-      t_delta_(decoded.t_delta_) {
-  // Prometheus 2.42 resumes with the decoder's 0/0 window even if none was ever opened, which
-  // forces 64-bit values from then on. Keeping the "no window" sentinel instead makes a resumed
-  // chunk byte-identical to one encoded in a single pass; decoders accept both (§3.5 notes).
-  if (decoded.window_open_) {
-    leading_ = decoded.leading_;
-    trailing_ = decoded.trailing_;
-  }
-}
-
-void XorAppender::WriteDod(int64_t dod) {
+void WriteDod(BitWriter* bw, int64_t dod) {
   // Bucket prefix and payload in one call: a value write always follows, so merging does not
   // change the trailing-byte rule (bstream.h).
   const auto u = static_cast<uint64_t>(dod);
   if (dod == 0) {
-    bw_.WriteBit(false);
+    bw->WriteBit(false);
   } else if (dod >= -8191 && dod <= 8192) {
-    bw_.WriteBits((uint64_t{0b10} << 14) | (u & 0x3FFF), 16);
+    bw->WriteBits((uint64_t{0b10} << 14) | (u & 0x3FFF), 16);
   } else if (dod >= -65535 && dod <= 65536) {
-    bw_.WriteBits((uint64_t{0b110} << 17) | (u & 0x1FFFF), 20);
+    bw->WriteBits((uint64_t{0b110} << 17) | (u & 0x1FFFF), 20);
   } else if (dod >= -524287 && dod <= 524288) {
-    bw_.WriteBits((uint64_t{0b1110} << 20) | (u & 0xFFFFF), 24);
+    bw->WriteBits((uint64_t{0b1110} << 20) | (u & 0xFFFFF), 24);
   } else {
-    bw_.WriteBits(0b1111, 4);
-    bw_.WriteBits(u, 64);
+    bw->WriteBits(0b1111, 4);
+    bw->WriteBits(u, 64);
   }
 }
 
-void XorAppender::WriteValue(uint64_t v_bits) {
-  const uint64_t x = v_bits ^ v_bits_;
+void WriteValue(BitWriter* bw, XorAppendState* st, uint64_t prev_v_bits, uint64_t v_bits) {
+  const uint64_t x = v_bits ^ prev_v_bits;
   if (x == 0) {
-    bw_.WriteBit(false);
+    bw->WriteBit(false);
     return;
   }
   int leading = std::countl_zero(x);
   if (leading >= 32) leading = 31;  // only 5 bits to store it
   const int trailing = std::countr_zero(x);
-  if (leading_ != 0xFF && leading >= leading_ && trailing >= trailing_) {
-    bw_.WriteBits(0b10, 2);
-    bw_.WriteBits(x >> trailing_, 64 - leading_ - trailing_);
+  if (st->leading != 0xFF && leading >= st->leading && trailing >= st->trailing) {
+    bw->WriteBits(0b10, 2);
+    bw->WriteBits(x >> st->trailing, 64 - st->leading - st->trailing);
     return;
   }
-  leading_ = static_cast<uint8_t>(leading);
-  trailing_ = static_cast<uint8_t>(trailing);
+  st->leading = static_cast<uint8_t>(leading);
+  st->trailing = static_cast<uint8_t>(trailing);
   const int sig = 64 - leading - trailing;
   // Control bits, leading and sig in one call; the payload call below decides the trailing byte.
-  bw_.WriteBits((uint64_t{0b11} << 11) | (uint64_t(leading) << 6) | uint64_t(sig & 63), 13);
-  bw_.WriteBits(x >> trailing, sig);
+  bw->WriteBits((uint64_t{0b11} << 11) | (uint64_t(leading) << 6) | uint64_t(sig & 63), 13);
+  bw->WriteBits(x >> trailing, sig);
+}
+
+}  // namespace
+
+void StartXorChunk(std::string* bytes, XorAppendState* st, size_t initial_bytes) {
+  *st = XorAppendState();
+  bytes->clear();
+  BitWriter bw(bytes, 0, false, initial_bytes);  // header and slack, all zero
+}
+
+void AppendXorSample(std::string* bytes, XorAppendState* st, int64_t prev_t,
+                     uint64_t prev_v_bits, int64_t t, double v) {
+  CHECK(st->num_samples < kXorMaxSamples);
+  BitWriter bw(bytes, BitWriter::Resume{st->bit_pos, st->extra_byte, st->last_byte});
+  const auto v_bits = std::bit_cast<uint64_t>(v);
+  // Timestamp arithmetic wraps like Go's int64; done unsigned to avoid undefined overflow.
+  const uint64_t delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(prev_t);
+  if (st->num_samples >= 2) [[likely]] {
+    WriteDod(&bw, static_cast<int64_t>(delta - st->t_delta));
+    WriteValue(&bw, st, prev_v_bits, v_bits);
+    st->t_delta = delta;
+  } else {
+    char buf[kMaxVarintLen64];
+    const int n = EncodeUvarint(st->num_samples == 0 ? ZigZagEncode(t) : delta, buf);
+    for (int i = 0; i < n; i++) bw.WriteByte(static_cast<uint8_t>(buf[i]));
+    if (st->num_samples == 0) {
+      bw.WriteBits(v_bits, 64);
+    } else {
+      WriteValue(&bw, st, prev_v_bits, v_bits);
+      st->t_delta = delta;
+    }
+  }
+  st->num_samples++;
+  st->bit_pos = static_cast<uint32_t>(bw.bit_pos());
+  st->extra_byte = bw.extra_byte();
+  st->last_byte = bw.last_byte();
+  EncodeBE16(st->num_samples, bytes->data());
+}
+
+// Prometheus starts chunks with 128 bytes of capacity; a 120-sample counter chunk fits.
+XorAppender::XorAppender(XorChunk* chunk) : chunk_(chunk) {
+  StartXorChunk(&chunk->bytes_, &st_, /*initial_bytes=*/128);
+}
+
+XorAppender::XorAppender(XorChunk* chunk, const XorIterator& decoded, uint64_t bit_pos,
+                         bool extra_byte)
+    : chunk_(chunk), t_(decoded.t_), v_bits_(decoded.v_bits_) {
+  BitWriter bw(&chunk->bytes_, bit_pos, extra_byte);  // adds the slack
+  st_.t_delta = decoded.t_delta_;
+  st_.bit_pos = static_cast<uint32_t>(bit_pos);
+  st_.num_samples = decoded.num_samples();
+  st_.last_byte = bw.last_byte();
+  st_.extra_byte = extra_byte;
+  // Prometheus 2.42 resumes with the decoder's 0/0 window even if none was ever opened, which
+  // forces 64-bit values from then on. Keeping the "no window" sentinel instead makes a resumed
+  // chunk byte-identical to one encoded in a single pass; decoders accept both (§3.5 notes).
+  if (decoded.window_open_) {
+    st_.leading = decoded.leading_;
+    st_.trailing = decoded.trailing_;
+  }
 }
 
 void XorAppender::Append(int64_t t, double v) {
-  CHECK(num_ < kXorMaxSamples);
-  const auto v_bits = std::bit_cast<uint64_t>(v);
-  // Timestamp arithmetic wraps like Go's int64; done unsigned to avoid undefined overflow.
-  const uint64_t delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(t_);
-  if (num_ >= 2) [[likely]] {
-    WriteDod(static_cast<int64_t>(delta - t_delta_));
-    WriteValue(v_bits);
-    t_delta_ = delta;
-  } else {
-    char buf[kMaxVarintLen64];
-    const int n = EncodeUvarint(num_ == 0 ? ZigZagEncode(t) : delta, buf);
-    for (int i = 0; i < n; i++) bw_.WriteByte(static_cast<uint8_t>(buf[i]));
-    if (num_ == 0) {
-      bw_.WriteBits(v_bits, 64);
-    } else {
-      WriteValue(v_bits);
-      t_delta_ = delta;
-    }
-  }
+  AppendXorSample(&chunk_->bytes_, &st_, t_, v_bits_, t, v);
   t_ = t;
-  v_bits_ = v_bits;
-  num_++;
-  EncodeBE16(num_, chunk_->bytes_.data());
-  chunk_->size_ = bw_.size_bytes();
+  v_bits_ = std::bit_cast<uint64_t>(v);
+  chunk_->size_ = st_.size_bytes();
 }
 
 }  // namespace strata::tsdb::chunkenc

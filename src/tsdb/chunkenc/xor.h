@@ -132,8 +132,33 @@ class XorChunk {
   size_t size_;
 };
 
-// Appends samples to an XorChunk. Per sample it allocates nothing beyond amortised growth of the
-// chunk's string. Get one from XorChunk::Appender().
+// What an XOR encoder carries from one sample to the next, besides the previous sample itself
+// and the bytes: 16 bytes, so that a head series can keep its open chunk without an appender
+// object (see AppendXorSample).
+struct XorAppendState {
+  uint64_t t_delta = 0;
+  uint32_t bit_pos = kXorHeaderBytes * 8;  // where the next sample's bits go
+  uint16_t num_samples = 0;
+  uint8_t leading = 0xFF;  // 0xFF = no value window yet (§3.5)
+  uint8_t trailing = 0;
+  uint8_t last_byte = 0;  // BitWriter::Resume
+  bool extra_byte = false;
+
+  // Length of the encoded chunk (header included) in its buffer.
+  size_t size_bytes() const { return (bit_pos + 7) / 8 + (extra_byte ? 1 : 0); }
+};
+
+// Starts an empty chunk in `bytes` (header and zeroed slack, at least `initial_bytes` long).
+void StartXorChunk(std::string* bytes, XorAppendState* st, size_t initial_bytes);
+
+// Appends (t, v) to the chunk in `bytes`, whose last sample was (prev_t, prev_v_bits) (ignored
+// for the first sample), and updates the header. Per sample it allocates nothing beyond amortised
+// growth of `bytes`. REQUIRES: st->num_samples < kXorMaxSamples (checked); `bytes` and `st` come
+// from StartXorChunk or a previous append. Timestamps should strictly increase.
+void AppendXorSample(std::string* bytes, XorAppendState* st, int64_t prev_t,
+                     uint64_t prev_v_bits, int64_t t, double v);
+
+// Appends samples to an XorChunk. Get one from XorChunk::Appender().
 class XorAppender {
  public:
   // Appends a sample. REQUIRES: num_samples() < kXorMaxSamples (checked: the be16 header would
@@ -141,25 +166,17 @@ class XorAppender {
   // orders still decode to the same samples, only less compactly.
   void Append(int64_t t, double v);
 
-  uint16_t num_samples() const { return num_; }
+  uint16_t num_samples() const { return st_.num_samples; }
 
  private:
   friend class XorChunk;
   explicit XorAppender(XorChunk* chunk);  // a fresh, empty chunk
   XorAppender(XorChunk* chunk, const XorIterator& decoded, uint64_t bit_pos, bool extra_byte);
 
-  void WriteValue(uint64_t v_bits);
-  void WriteDod(int64_t dod);
-
   XorChunk* chunk_;
-  BitWriter bw_;
-  uint16_t num_ = 0;
-  // 0xFF = no value window yet (§3.5).
-  uint8_t leading_ = 0xFF;
-  uint8_t trailing_ = 0;
+  XorAppendState st_;
   int64_t t_ = 0;
   uint64_t v_bits_ = 0;
-  uint64_t t_delta_ = 0;
 };
 
 }  // namespace strata::tsdb::chunkenc

@@ -1,6 +1,8 @@
 // Measures the head: append throughput (existing vs new series, 1 and 2 threads), memory per
 // series and per sample, WAL replay speed, and select+iterate speed. Everything writes to a
 // temporary directory on the real file system (the WAL is written, not fsynced, per commit).
+#include <malloc.h>
+
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -159,6 +161,31 @@ void BM_HeadMemory(benchmark::State& state) {
   state.counters["bytes/series_total"] = total_per_series;
 }
 BENCHMARK(BM_HeadMemory)->Args({10000, 120})->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// bench/compare's B shape in-process: many short series (6 node-exporter labels, 10 samples),
+// malloc's in-use bytes per series (mallinfo2: every allocation the head makes, maps and
+// postings included, unlike HeadStats). Run alone: the figure depends on the heap's state.
+void BM_HeadMallocPerShortSeries(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  std::vector<BenchSeries> series(n);
+  for (int i = 0; i < n; i++) {
+    series[i].Set({"__name__", "node_cpu_seconds_total", "cpu", std::to_string(i % 64),
+                   "instance", "host-" + std::to_string(i / 640) + ":9100", "job", "node",
+                   "mode", "user", "series", std::to_string(i)});
+  }
+  double per_series = 0;
+  for (auto _ : state) {
+    const size_t before = mallinfo2().uordblks + mallinfo2().hblkhd;
+    Fixture f(0);
+    f.series = std::move(series);
+    f.Fill(kStart, 10);
+    const size_t after = mallinfo2().uordblks + mallinfo2().hblkhd;
+    per_series = double(after - before) / n;
+    series = std::move(f.series);
+  }
+  state.counters["heap_bytes/series"] = per_series;
+}
+BENCHMARK(BM_HeadMallocPerShortSeries)->Arg(300000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // Opens a head whose WAL holds `n` series × 120 samples (no m-mapped chunk: 120 samples at 15 s
 // fill one chunk that is never cut), i.e. replays the WAL.

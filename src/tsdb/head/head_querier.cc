@@ -53,8 +53,7 @@ HeadQuerier::~HeadQuerier() { head_->epochs_.Exit(epoch_slot_); }
 bool HeadQuerier::HasDataInRange(const MemSeries& s) const {
   absl::ReaderMutexLock l(&s.mu());
   if (mode_.in_order && s.has_in_order_data()) {
-    const int64_t last = s.head_chunk() != nullptr ? s.head_chunk()->max_time
-                                                   : s.mmapped().back().max_time;
+    const int64_t last = s.head_chunk() != nullptr ? s.last_t() : s.mmapped().back().max_time;
     if (Overlaps(s.min_time(), last, mint_, maxt_)) return true;
   }
   if (mode_.ooo && s.ooo() != nullptr) {
@@ -139,10 +138,10 @@ std::unique_ptr<storage::SeriesIterator> HeadQuerier::IteratorFor(const MemSerie
     if (mode_.in_order) {
       for (const MmappedChunk& c : s.mmapped()) read_mmapped(c, &in_order);
       if (const HeadChunk* h = s.head_chunk();
-          h != nullptr && Overlaps(h->min_time, h->max_time, mint_, maxt_)) {
+          h != nullptr && Overlaps(h->min_time, s.last_t(), mint_, maxt_)) {
         // The open chunk changes with every append: copy it.
-        owned.emplace_back(h->chunk.bytes());
-        in_order.push_back(querier::ChunkBytes{h->min_time, h->max_time, owned.back()});
+        owned.emplace_back(h->data());
+        in_order.push_back(querier::ChunkBytes{h->min_time, s.last_t(), owned.back()});
       }
     }
     if (mode_.ooo && s.ooo() != nullptr) {

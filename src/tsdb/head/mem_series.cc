@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "util/check.h"
 
@@ -14,50 +15,68 @@ constexpr int kMaxSamplesPerChunk = 2 * kSamplesPerChunk;
 // A chunks_head ref compared as (file, offset): the packing makes that plain integer order.
 bool RefLessEq(uint64_t a, uint64_t b) { return a <= b; }
 
-chunkenc::XorAppender NewAppender(chunkenc::XorChunk* chunk) {
-  auto app = chunk->Appender();
-  CHECK(app.ok());  // a fresh chunk always yields an appender
-  return *std::move(app);
-}
+// Prometheus starts every chunk at 128 bytes; most series of a short-lived or high-cardinality
+// workload never fill that, and a 120-sample chunk reaches its size by doubling anyway.
+constexpr size_t kInitialChunkBytes = 64;
 
 }  // namespace
 
-HeadChunk::HeadChunk(int64_t t, int64_t next_at_ms)
-    : appender(NewAppender(&chunk)), min_time(t), max_time(t), next_at(next_at_ms) {}
+size_t MmappedChunkList::capacity_bytes() const {
+  return rep_ == nullptr ? 0 : RepBytes(rep_->capacity);
+}
+
+void MmappedChunkList::push_back(const MmappedChunk& c) {
+  if (rep_ == nullptr || rep_->size == rep_->capacity) {
+    const uint32_t cap = rep_ == nullptr ? 1 : rep_->capacity * 2;
+    auto* grown = static_cast<Rep*>(std::realloc(rep_, RepBytes(cap)));
+    CHECK(grown != nullptr);
+    if (rep_ == nullptr) grown->size = 0;
+    grown->capacity = cap;
+    rep_ = grown;
+  }
+  Items(rep_)[rep_->size++] = c;
+}
+
+void MmappedChunkList::EraseFront(size_t n) {
+  if (n == 0) return;
+  if (n >= size()) {
+    std::free(rep_);
+    rep_ = nullptr;
+    return;
+  }
+  std::memmove(Items(rep_), Items(rep_) + n, sizeof(MmappedChunk) * (rep_->size - n));
+  rep_->size -= static_cast<uint32_t>(n);
+}
 
 int64_t MemSeries::min_time() const {
   if (!mmapped_.empty()) return mmapped_.front().min_time;
-  return head_chunk_->min_time;
+  return head_chunk_.min_time;
 }
 
 void MemSeries::CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink) {
-  if (head_chunk_ != nullptr) {
-    const HeadChunk& c = *head_chunk_;
-    uint64_t ref = sink->WriteChunk(ref_, c.min_time, c.max_time,
-                                    static_cast<uint8_t>(chunkenc::Encoding::kXOR), c.chunk.bytes());
-    mmapped_.push_back(MmappedChunk{ref, c.min_time, c.max_time, c.chunk.num_samples()});
+  HeadChunk& c = head_chunk_;
+  if (has_head_chunk()) {
+    uint64_t ref = sink->WriteChunk(ref_, c.min_time, last_t_,
+                                    static_cast<uint8_t>(chunkenc::Encoding::kXOR), c.data());
+    mmapped_.push_back(MmappedChunk{ref, c.min_time, last_t_, c.num_samples()});
   }
-  // HeadChunk's appender points into its own chunk: build in place, never move.
-  head_chunk_ = std::make_unique<HeadChunk>(t, RangeForTimestamp(t, chunk_range_ms));
+  chunkenc::StartXorChunk(&c.bytes, &c.enc, kInitialChunkBytes);
+  c.min_time = t;
+  c.next_at = RangeForTimestamp(t, chunk_range_ms);
 }
 
 void MemSeries::AppendInOrder(int64_t t, double v, int64_t chunk_range_ms, ChunkSink* sink) {
-  HeadChunk* c = head_chunk_.get();
-  if (c == nullptr || t >= c->next_at || c->chunk.num_samples() >= kMaxSamplesPerChunk) {
+  HeadChunk& c = head_chunk_;
+  if (!has_head_chunk() || t >= c.next_at || c.num_samples() >= kMaxSamplesPerChunk) {
     CutHeadChunk(t, chunk_range_ms, sink);
-    c = head_chunk_.get();
-  } else if (c->chunk.num_samples() == kSamplesPerChunk / 4) {
+  } else if (c.num_samples() == kSamplesPerChunk / 4) {
     // Re-estimate the cut so the rest of the window splits into chunks of ~120 samples (§9.8).
-    const int64_t start = c->min_time;
-    const int64_t n = (c->next_at - start) / ((c->max_time - start + 1) * 4);
-    if (n > 1) c->next_at = start + (c->next_at - start) / n;
-    if (t >= c->next_at) {
-      CutHeadChunk(t, chunk_range_ms, sink);
-      c = head_chunk_.get();
-    }
+    const int64_t start = c.min_time;
+    const int64_t n = (c.next_at - start) / ((last_t_ - start + 1) * 4);
+    if (n > 1) c.next_at = start + (c.next_at - start) / n;
+    if (t >= c.next_at) CutHeadChunk(t, chunk_range_ms, sink);
   }
-  c->appender.Append(t, v);
-  c->max_time = t;
+  chunkenc::AppendXorSample(&c.bytes, &c.enc, last_t_, last_v_bits_, t, v);
   last_t_ = t;
   last_v_bits_ = std::bit_cast<uint64_t>(v);
 }
@@ -81,17 +100,15 @@ uint64_t MemSeries::MmapOOOHead(ChunkSink* sink) {
 }
 
 bool MemSeries::TruncateChunksBefore(int64_t t) {
-  if (head_chunk_ != nullptr && head_chunk_->max_time < t) {
+  if (has_head_chunk() && last_t_ < t) {
     // The open chunk is the newest: if it goes, every m-mapped one goes too.
-    head_chunk_.reset();
-    mmapped_.clear();
-    mmapped_.shrink_to_fit();
+    head_chunk_.bytes = std::string();  // frees the bytes
+    mmapped_.EraseFront(mmapped_.size());
     return false;
   }
   auto keep = std::find_if(mmapped_.begin(), mmapped_.end(),
                            [t](const MmappedChunk& c) { return c.max_time >= t; });
-  mmapped_.erase(mmapped_.begin(), keep);
-  if (mmapped_.empty()) mmapped_.shrink_to_fit();
+  mmapped_.EraseFront(static_cast<size_t>(keep - mmapped_.begin()));
   return has_in_order_data();
 }
 
@@ -122,8 +139,8 @@ void MemSeries::DropOOOHead() {
 
 size_t MemSeries::MemoryBytes() const {
   size_t n = sizeof(MemSeries) + labels_.bytes() - sizeof(labels::Labels);
-  n += mmapped_.capacity() * sizeof(MmappedChunk);
-  if (head_chunk_ != nullptr) n += sizeof(HeadChunk) + head_chunk_->chunk.bytes().size();
+  n += mmapped_.capacity_bytes();
+  if (has_head_chunk()) n += head_chunk_.bytes.capacity();
   if (ooo_ != nullptr) {
     n += sizeof(OOOState) + ooo_->head.bytes() + ooo_->mmapped.capacity() * sizeof(MmappedChunk);
   }

@@ -9,8 +9,12 @@
 #ifndef STRATA_TSDB_HEAD_MEM_SERIES_H_
 #define STRATA_TSDB_HEAD_MEM_SERIES_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -28,14 +32,54 @@ struct MmappedChunk {
   uint16_t num_samples;
 };
 
-// The open in-order chunk. Heap-allocated once so the appender's pointer to the chunk stays valid.
+// The m-mapped in-order chunks of a series, oldest first: a vector in one pointer. Most series of
+// a short-lived or high-cardinality workload never cut a chunk, and a std::vector would cost 24
+// bytes in each of them.
+class MmappedChunkList {
+ public:
+  MmappedChunkList() = default;
+  MmappedChunkList(const MmappedChunkList&) = delete;
+  MmappedChunkList& operator=(const MmappedChunkList&) = delete;
+  ~MmappedChunkList() { std::free(rep_); }
+
+  const MmappedChunk* begin() const { return rep_ == nullptr ? nullptr : Items(rep_); }
+  const MmappedChunk* end() const { return begin() + size(); }
+  size_t size() const { return rep_ == nullptr ? 0 : rep_->size; }
+  bool empty() const { return size() == 0; }
+  const MmappedChunk& front() const { return *begin(); }
+  const MmappedChunk& back() const { return end()[-1]; }
+  // Heap bytes held.
+  size_t capacity_bytes() const;
+
+  void push_back(const MmappedChunk& c);
+  // Drops the first n chunks; frees the list when none is left.
+  void EraseFront(size_t n);
+
+ private:
+  // Heads an allocation of sizeof(Rep) + capacity chunks.
+  struct Rep {
+    uint32_t size;
+    uint32_t capacity;
+  };
+  static_assert(sizeof(Rep) % alignof(MmappedChunk) == 0);
+  static MmappedChunk* Items(Rep* r) { return reinterpret_cast<MmappedChunk*>(r + 1); }
+  static size_t RepBytes(uint32_t capacity) {
+    return sizeof(Rep) + sizeof(MmappedChunk) * capacity;
+  }
+  Rep* rep_ = nullptr;
+};
+
+// The open in-order chunk, kept inside its series: its bytes and the encoder's state (the
+// previous sample is the series' last_t/last_v_bits), 72 bytes instead of an XorChunk and
+// XorAppender in an allocation of their own.
 struct HeadChunk {
-  HeadChunk(int64_t t, int64_t next_at);
-  chunkenc::XorChunk chunk;
-  chunkenc::XorAppender appender;
-  int64_t min_time;
-  int64_t max_time;
-  int64_t next_at;  // cut a new chunk at or after this time (§9.8)
+  std::string bytes;  // the chunk, then the encoder's zeroed slack; empty: no open chunk
+  chunkenc::XorAppendState enc;
+  int64_t min_time = 0;
+  int64_t next_at = 0;  // cut a new chunk at or after this time (§9.8)
+
+  std::string_view data() const { return std::string_view(bytes.data(), enc.size_bytes()); }
+  uint16_t num_samples() const { return enc.num_samples; }
 };
 
 struct OOOState {
@@ -63,7 +107,7 @@ class MemSeries {
   absl::Mutex& mu() const ABSL_LOCK_RETURNED(mu_) { return mu_; }
 
   bool has_in_order_data() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return head_chunk_ != nullptr || !mmapped_.empty();
+    return has_head_chunk() || !mmapped_.empty();
   }
   int64_t last_t() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return last_t_; }
   uint64_t last_v_bits() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return last_v_bits_; }
@@ -93,10 +137,13 @@ class MemSeries {
     return !has_in_order_data() && ooo_ == nullptr;
   }
 
-  const std::vector<MmappedChunk>& mmapped() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+  const MmappedChunkList& mmapped() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return mmapped_;
   }
-  const HeadChunk* head_chunk() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return head_chunk_.get(); }
+  // The open chunk, or null. Its newest sample is last_t().
+  const HeadChunk* head_chunk() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return has_head_chunk() ? &head_chunk_ : nullptr;
+  }
   const OOOState* ooo() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return ooo_.get(); }
 
   // Adopts a chunk found in chunks_head/ at start-up (in-order: appended after the existing ones).
@@ -134,6 +181,9 @@ class MemSeries {
  private:
   void CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool has_head_chunk() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !head_chunk_.bytes.empty();
+  }
 
   const uint64_t ref_;
   const labels::Labels labels_;
@@ -141,8 +191,8 @@ class MemSeries {
   std::atomic<uint32_t> active_at_s_{0};  // fills the padding after logged_: no extra bytes
 
   mutable absl::Mutex mu_;
-  std::vector<MmappedChunk> mmapped_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<HeadChunk> head_chunk_ ABSL_GUARDED_BY(mu_);
+  MmappedChunkList mmapped_ ABSL_GUARDED_BY(mu_);
+  HeadChunk head_chunk_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<OOOState> ooo_ ABSL_GUARDED_BY(mu_);
   int64_t last_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
   uint64_t last_v_bits_ ABSL_GUARDED_BY(mu_) = 0;

@@ -9,6 +9,9 @@ namespace strata::tsdb::ooo {
 bool OOOChunk::Insert(int64_t t, double v) {
   // Room for a few late samples at once: fewer reallocations than growing from one.
   if (samples_.capacity() == 0) samples_.reserve(kFirstCapacity);
+  // Grow by half instead of std::vector's doubling: a series holds its OOO samples until the
+  // next OOO compaction, and doubling leaves a quarter of them unused on average.
+  if (samples_.size() == samples_.capacity()) samples_.reserve(samples_.size() * 3 / 2);
   if (samples_.empty() || t > samples_.back().t) {
     samples_.push_back(OOOSample{t, v});
     return true;

@@ -21,7 +21,7 @@ struct OOOSample {
 
 class OOOChunk {
  public:
-  // Grows as samples arrive: room for kFirstCapacity at the first, then doubling up to
+  // Grows as samples arrive: room for kFirstCapacity at the first, then by half up to
   // out_of_order_cap_max. Most series get a few late samples, not a chunk's worth: reserving the
   // whole capacity up front cost 512 bytes (32 samples) for every series with one late sample.
   OOOChunk() = default;
