@@ -185,7 +185,7 @@ void BM_HeadMallocPerShortSeries(benchmark::State& state) {
   }
   state.counters["heap_bytes/series"] = per_series;
 }
-BENCHMARK(BM_HeadMallocPerShortSeries)->Arg(300000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HeadMallocPerShortSeries)->Arg(300000)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // Opens a head whose WAL holds `n` series × 120 samples (no m-mapped chunk: 120 samples at 15 s
 // fill one chunk that is never cut), i.e. replays the WAL.

@@ -28,7 +28,7 @@ void MemPostings::Add(uint64_t ref, const labels::Labels& labels) {
     Values& values = name_it->second;
     auto value_it = values.find(lbl.value);
     if (value_it == values.end()) {
-      value_it = values.emplace(std::string(lbl.value), List()).first;
+      value_it = values.emplace(CompactString(lbl.value), List()).first;
     }
     InsertSorted(&value_it->second, ref);
   }
@@ -101,7 +101,7 @@ std::vector<std::string> MemPostings::LabelValues(std::string_view name) const {
   std::vector<std::string> out;
   auto n = m_.find(name);
   if (n == m_.end()) return out;
-  for (const auto& [value, refs] : n->second) out.push_back(value);
+  for (const auto& [value, refs] : n->second) out.emplace_back(value.view());
   return out;
 }
 
@@ -111,7 +111,7 @@ size_t MemPostings::MemoryBytes() const {
   for (const auto& [name, values] : m_) {
     n += name.capacity() + 64;  // node overhead of the outer btree, approximately
     for (const auto& [value, refs] : values) {
-      n += sizeof(value) + value.capacity() + sizeof(List) +
+      n += sizeof(value) + value.heap_bytes() + sizeof(List) +
            (refs.capacity() > 1 ? refs.capacity() * sizeof(uint64_t) : 0);
     }
   }

@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "labels/labels.h"
+#include "util/compact_string.h"
 
 namespace strata::tsdb::head {
 
@@ -37,7 +38,9 @@ class MemPostings {
   // Many label values name one series only (an id, a pod name): one ref is kept inline, without
   // a heap block of its own (~32 bytes saved per such value).
   using List = absl::InlinedVector<uint64_t, 1>;
-  using Values = absl::btree_map<std::string, List, std::less<>>;
+  // 16-byte keys: one entry per distinct value, often one per series, costs a third less than
+  // with std::string keys.
+  using Values = absl::btree_map<CompactString, List, CompactStringLess>;
   mutable absl::Mutex mu_;
   absl::btree_map<std::string, Values, std::less<>> m_ ABSL_GUARDED_BY(mu_);
 };

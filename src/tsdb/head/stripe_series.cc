@@ -1,7 +1,5 @@
 #include "tsdb/head/stripe_series.h"
 
-#include <algorithm>
-
 #include "util/check.h"
 
 namespace strata::tsdb::head {
@@ -15,24 +13,14 @@ MemSeries* StripeSeries::GetByRef(uint64_t ref) const {
   const Stripe& s = stripes_[RefStripe(ref)];
   absl::ReaderMutexLock l(&s.mu);
   auto it = s.by_ref.find(ref);
-  return it == s.by_ref.end() ? nullptr : it->second.get();
-}
-
-MemSeries* StripeSeries::FindInHashStripe(const Stripe& s, uint64_t hash,
-                                          std::string_view encoded) {
-  auto it = s.by_hash.find(hash);
-  if (it == s.by_hash.end()) return nullptr;
-  if (it->second->labels().data() == encoded) return it->second;
-  for (MemSeries* c : s.conflicts) {
-    if (c->labels().data() == encoded) return c;
-  }
-  return nullptr;
+  return it == s.by_ref.end() ? nullptr : it->get();
 }
 
 MemSeries* StripeSeries::GetByHash(uint64_t hash, std::string_view encoded) const {
   const Stripe& s = stripes_[HashStripe(hash)];
   absl::ReaderMutexLock l(&s.mu);
-  return FindInHashStripe(s, hash, encoded);
+  auto it = s.by_labels.find(LabelsKey{hash, encoded});
+  return it == s.by_labels.end() ? nullptr : *it;
 }
 
 std::pair<MemSeries*, bool> StripeSeries::GetOrSet(uint64_t hash,
@@ -41,16 +29,13 @@ std::pair<MemSeries*, bool> StripeSeries::GetOrSet(uint64_t hash,
   {
     Stripe& s = stripes_[HashStripe(hash)];
     absl::MutexLock l(&s.mu);
-    if (MemSeries* existing = FindInHashStripe(s, hash, raw->labels().data())) {
-      return {existing, false};
-    }
-    auto [it, inserted] = s.by_hash.emplace(hash, raw);
-    if (!inserted) s.conflicts.push_back(raw);
+    auto [it, inserted] = s.by_labels.insert(raw);
+    if (!inserted) return {*it, false};
   }
   {
     Stripe& s = stripes_[RefStripe(raw->ref())];
     absl::MutexLock l(&s.mu);
-    s.by_ref.emplace(raw->ref(), std::move(series));
+    s.by_ref.insert(std::move(series));
   }
   size_.fetch_add(1, std::memory_order_relaxed);
   return {raw, true};
@@ -73,7 +58,7 @@ std::vector<std::unique_ptr<MemSeries>> StripeSeries::Gc(
       auto node = rs.by_ref.extract(m->ref());
       // An idle tenant's head must give its memory back, tables included.
       if (rs.by_ref.empty()) rs.by_ref = {};
-      removed.push_back(std::move(node.mapped()));
+      removed.push_back(std::move(node.value()));
     }
   }
   size_.fetch_sub(removed.size(), std::memory_order_relaxed);
@@ -87,32 +72,15 @@ void StripeSeries::UnlinkFromHashStripe(Stripe* hs, const std::function<bool(Mem
     absl::MutexLock sl(&m->mu());
     return remove(*m);
   };
-  for (auto it = hs->conflicts.begin(); it != hs->conflicts.end();) {
+  for (auto it = hs->by_labels.begin(); it != hs->by_labels.end();) {
     if (should_remove(*it)) {
       unlinked->push_back(*it);
-      it = hs->conflicts.erase(it);
+      hs->by_labels.erase(it++);
     } else {
       ++it;
     }
   }
-  for (auto it = hs->by_hash.begin(); it != hs->by_hash.end();) {
-    if (!should_remove(it->second)) {
-      ++it;
-      continue;
-    }
-    const uint64_t hash = it->first;
-    unlinked->push_back(it->second);
-    hs->by_hash.erase(it++);
-    // Promote a conflicting series with the same hash, if any.
-    auto c = std::find_if(hs->conflicts.begin(), hs->conflicts.end(),
-                          [hash](MemSeries* m) { return m->labels().Hash() == hash; });
-    if (c != hs->conflicts.end()) {
-      hs->by_hash.emplace(hash, *c);
-      hs->conflicts.erase(c);
-    }
-  }
-  if (hs->by_hash.empty()) hs->by_hash = {};
-  if (hs->conflicts.empty()) hs->conflicts.shrink_to_fit();
+  if (hs->by_labels.empty()) hs->by_labels = {};
 }
 
 void StripeSeries::ForEach(const std::function<void(MemSeries&)>& fn) const {
@@ -122,7 +90,7 @@ void StripeSeries::ForEach(const std::function<void(MemSeries&)>& fn) const {
     {
       const Stripe& s = stripes_[i];
       absl::ReaderMutexLock l(&s.mu);
-      for (const auto& [ref, m] : s.by_ref) batch.push_back(m.get());
+      for (const auto& m : s.by_ref) batch.push_back(m.get());
     }
     for (MemSeries* m : batch) fn(*m);
   }
@@ -133,9 +101,7 @@ size_t StripeSeries::MemoryBytes() const {
   for (size_t i = 0; i <= mask_; i++) {
     const Stripe& s = stripes_[i];
     absl::ReaderMutexLock l(&s.mu);
-    n += s.by_ref.capacity() * (sizeof(uint64_t) + sizeof(void*) + 1);
-    n += s.by_hash.capacity() * (sizeof(uint64_t) + sizeof(void*) + 1);
-    n += s.conflicts.capacity() * sizeof(void*);
+    n += (s.by_ref.capacity() + s.by_labels.capacity()) * (sizeof(void*) + 1);
   }
   return n;
 }

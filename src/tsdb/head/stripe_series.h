@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/synchronization/mutex.h"
 #include "tsdb/head/mem_series.h"
 
@@ -45,19 +46,55 @@ class StripeSeries {
   size_t MemoryBytes() const;
 
  private:
+  // Both indexes are hash sets of series pointers (8 bytes a slot; maps keyed by ref and by hash
+  // took 16), searched with a ref or a label hash and encoding through transparent functors.
+  struct RefHash {
+    using is_transparent = void;
+    size_t operator()(uint64_t ref) const { return absl::Hash<uint64_t>()(ref); }
+    size_t operator()(const std::unique_ptr<MemSeries>& s) const { return (*this)(s->ref()); }
+  };
+  struct RefEq {
+    using is_transparent = void;
+    static uint64_t Ref(uint64_t ref) { return ref; }
+    static uint64_t Ref(const std::unique_ptr<MemSeries>& s) { return s->ref(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Ref(a) == Ref(b);
+    }
+  };
+  struct LabelsKey {
+    uint64_t hash;  // labels::Labels::HashEncoded(encoded)
+    std::string_view encoded;
+  };
+  // Rehashing recomputes a series' label hash (xxhash3 over its labels): cheaper than keeping 8
+  // bytes per series for it. Mixed again because a stripe's hashes share their low bits, which
+  // the table would otherwise use to tell slots apart.
+  struct LabelsHash {
+    using is_transparent = void;
+    size_t operator()(const LabelsKey& k) const { return absl::Hash<uint64_t>()(k.hash); }
+    size_t operator()(const MemSeries* s) const { return (*this)(LabelsKey{s->labels().Hash(), {}}); }
+  };
+  struct LabelsEq {
+    using is_transparent = void;
+    static std::string_view Encoded(const LabelsKey& k) { return k.encoded; }
+    static std::string_view Encoded(const MemSeries* s) { return s->labels().data(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Encoded(a) == Encoded(b);
+    }
+  };
+
   // Profiled in Prometheus: one lock per cache line avoids false sharing between stripes.
   struct alignas(64) Stripe {
     mutable absl::Mutex mu;
-    absl::flat_hash_map<uint64_t, std::unique_ptr<MemSeries>> by_ref ABSL_GUARDED_BY(mu);
-    // Label hash → series; a hash collision between different label sets goes to `conflicts`.
-    absl::flat_hash_map<uint64_t, MemSeries*> by_hash ABSL_GUARDED_BY(mu);
-    std::vector<MemSeries*> conflicts ABSL_GUARDED_BY(mu);
+    // Owns the series of this ref stripe.
+    absl::flat_hash_set<std::unique_ptr<MemSeries>, RefHash, RefEq> by_ref ABSL_GUARDED_BY(mu);
+    // The series of this label-hash stripe.
+    absl::flat_hash_set<MemSeries*, LabelsHash, LabelsEq> by_labels ABSL_GUARDED_BY(mu);
   };
 
   size_t HashStripe(uint64_t hash) const { return hash & mask_; }
   size_t RefStripe(uint64_t ref) const { return ref & mask_; }
-  static MemSeries* FindInHashStripe(const Stripe& s, uint64_t hash, std::string_view encoded)
-      ABSL_SHARED_LOCKS_REQUIRED(s.mu);
   // Removes from `hs` (its hash maps only) the series `remove` picks; appends them to `unlinked`.
   static void UnlinkFromHashStripe(Stripe* hs, const std::function<bool(MemSeries&)>& remove,
                                    std::vector<MemSeries*>* unlinked);
