@@ -32,27 +32,37 @@ Labels::Labels(std::initializer_list<std::pair<std::string_view, std::string_vie
   *this = FromUnsorted(std::move(v));
 }
 
-Labels Labels::FromSorted(const std::vector<Label>& sorted) {
+namespace {
+
+void AppendPair(std::string* out, std::string_view name, std::string_view value) {
+  PutUvarintStr(out, name);
+  PutUvarintStr(out, value);
+}
+
+}  // namespace
+
+Labels Labels::FromEncoded(std::string_view encoded) {
   Labels l;
-  size_t total = 0;
-  for (const Label& x : sorted) total += x.name.size() + x.value.size() + 4;
-  l.data_.reserve(total);
-  for (const Label& x : sorted) {
-    DCHECK(&x == &sorted.front() || (&x)[-1].name < x.name);
-    if (!x.value.empty()) l.Append(x.name, x.value);
-  }
+  if (encoded.empty()) return l;
+  CHECK(encoded.size() <= UINT32_MAX);
+  const auto n = static_cast<uint32_t>(encoded.size());
+  l.rep_ = new char[sizeof n + n];
+  std::memcpy(l.rep_, &n, sizeof n);
+  std::memcpy(l.rep_ + sizeof n, encoded.data(), n);
   return l;
+}
+
+Labels Labels::FromSorted(const std::vector<Label>& sorted) {
+  for (size_t i = 1; i < sorted.size(); i++) DCHECK(sorted[i - 1].name < sorted[i].name);
+  std::string encoded;
+  EncodeSorted(sorted, &encoded);
+  return FromEncoded(encoded);
 }
 
 Labels Labels::FromUnsorted(std::vector<Label> labels) {
   std::sort(labels.begin(), labels.end(),
             [](const Label& a, const Label& b) { return a.name < b.name; });
   return FromSorted(labels);
-}
-
-void Labels::Append(std::string_view name, std::string_view value) {
-  PutUvarintStr(&data_, name);
-  PutUvarintStr(&data_, value);
 }
 
 size_t Labels::size() const {
@@ -75,7 +85,7 @@ bool Labels::Has(std::string_view name) const {
   return false;
 }
 
-uint64_t Labels::Hash() const { return HashEncoded(data_); }
+uint64_t Labels::Hash() const { return HashEncoded(data()); }
 
 uint64_t Labels::HashEncoded(std::string_view encoded) {
   return XXH3_64bits(encoded.data(), encoded.size());
@@ -119,12 +129,12 @@ std::string Labels::ToString() const {
 }
 
 Labels Labels::WithoutMetricName() const {
-  Labels out;
-  out.data_.reserve(data_.size());
+  std::string encoded;
+  encoded.reserve(data().size());
   for (const Label& l : *this) {
-    if (l.name != kMetricName) out.Append(l.name, l.value);
+    if (l.name != kMetricName) AppendPair(&encoded, l.name, l.value);
   }
-  return out;
+  return FromEncoded(encoded);
 }
 
 int Compare(const Labels& a, const Labels& b) {
@@ -158,9 +168,9 @@ Builder& Builder::Set(std::string_view name, std::string_view value) {
 Builder& Builder::Del(std::string_view name) { return Set(name, ""); }
 
 Labels Builder::Build() const {
-  Labels l;
-  for (const auto& [n, v] : labels_) l.Append(n, v);
-  return l;
+  std::string encoded;
+  for (const auto& [n, v] : labels_) AppendPair(&encoded, n, v);
+  return Labels::FromEncoded(encoded);
 }
 
 }  // namespace strata::labels

@@ -1,12 +1,13 @@
 // Label sets: the identity of a series (Prometheus model/labels).
 //
-// A Labels value keeps all its names and values in ONE string, each as uvarint length + bytes,
+// A Labels value keeps all its names and values in ONE heap block, each as uvarint length + bytes,
 // sorted by name (the layout of Prometheus's "stringlabels" build). A series therefore costs one
 // allocation for its identity, and iteration hands out string_views into it.
 #ifndef STRATA_LABELS_LABELS_H_
 #define STRATA_LABELS_LABELS_H_
 
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -65,17 +66,25 @@ class Labels {
   // (cleared first) so a caller can hash and look up a label set without allocating.
   static void EncodeSorted(std::span<const Label> sorted, std::string* out);
   // Takes an encoding produced by EncodeSorted or data().
-  static Labels FromEncoded(std::string_view encoded) {
-    Labels l;
-    l.data_.assign(encoded);
-    return l;
-  }
+  static Labels FromEncoded(std::string_view encoded);
   // Hash() of the label set with this encoding.
   static uint64_t HashEncoded(std::string_view encoded);
 
-  Iterator begin() const { return Iterator(data_.data(), data_.data() + data_.size()); }
-  Iterator end() const { return Iterator(data_.data() + data_.size(), data_.data() + data_.size()); }
-  bool empty() const { return data_.empty(); }
+  Labels(const Labels& o) : Labels(FromEncoded(o.data())) {}
+  Labels& operator=(const Labels& o) {
+    if (this != &o) *this = FromEncoded(o.data());
+    return *this;
+  }
+  Labels(Labels&& o) noexcept : rep_(std::exchange(o.rep_, nullptr)) {}
+  Labels& operator=(Labels&& o) noexcept {
+    std::swap(rep_, o.rep_);
+    return *this;
+  }
+  ~Labels() { delete[] rep_; }
+
+  Iterator begin() const { return Iterator(data().data(), data().data() + data().size()); }
+  Iterator end() const { return Iterator(data().data() + data().size(), data().data() + data().size()); }
+  bool empty() const { return rep_ == nullptr; }
   size_t size() const;
 
   // The value of `name`, or "" if absent.
@@ -88,20 +97,27 @@ class Labels {
   // A copy without `__name__`.
   Labels WithoutMetricName() const;
 
-  // The internal encoding; heap bytes are data().capacity().
-  const std::string& data() const { return data_; }
-  size_t bytes() const { return sizeof(Labels) + (data_.capacity() > 15 ? data_.capacity() : 0); }
+  // The internal encoding.
+  std::string_view data() const {
+    if (rep_ == nullptr) return {};
+    uint32_t n;
+    std::memcpy(&n, rep_, sizeof n);
+    return std::string_view(rep_ + sizeof n, n);
+  }
+  // This object and its heap block.
+  size_t bytes() const { return sizeof(Labels) + (rep_ == nullptr ? 0 : 4 + data().size()); }
 
-  friend bool operator==(const Labels& a, const Labels& b) { return a.data_ == b.data_; }
+  friend bool operator==(const Labels& a, const Labels& b) { return a.data() == b.data(); }
   // Prometheus's order (prometheus-tsdb-formats.md §4.9): pair by pair, name then value;
   // a prefix sorts first.
   friend int Compare(const Labels& a, const Labels& b);
   friend bool operator<(const Labels& a, const Labels& b) { return Compare(a, b) < 0; }
 
  private:
-  friend class Builder;
-  void Append(std::string_view name, std::string_view value);
-  std::string data_;
+  // One heap block, the encoding's length (uint32) and then the encoding; null when empty. A
+  // pointer instead of a std::string saves 24 bytes per label set, and the head keeps one per
+  // series.
+  char* rep_ = nullptr;
 };
 
 int Compare(const Labels& a, const Labels& b);

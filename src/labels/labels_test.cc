@@ -53,5 +53,26 @@ TEST(LabelsTest, BuilderSetsAndDeletes) {
   EXPECT_EQ(base.WithoutMetricName().ToString(), R"({job="x"})");
 }
 
+TEST(LabelsTest, CopiesAreDeepAndMovesLeaveEmpty) {
+  Labels a{{"job", "node"}, {"instance", "host-1:9100"}};
+  const std::string encoded(a.data());
+  Labels b = a;
+  EXPECT_EQ(b, a);
+  EXPECT_NE(b.data().data(), a.data().data());  // its own block
+  Labels c = std::move(a);
+  EXPECT_EQ(c.data(), encoded);
+  b = Labels();
+  EXPECT_TRUE(b.empty());
+  EXPECT_EQ(b.data(), "");
+  b = c;
+  c = std::move(b);
+  EXPECT_EQ(c.data(), encoded);
+  const Labels& same = c;
+  c = same;  // self-assignment keeps the value
+  EXPECT_EQ(c.data(), encoded);
+  EXPECT_EQ(c.bytes(), sizeof(Labels) + 4 + encoded.size());
+  EXPECT_EQ(sizeof(Labels), sizeof(void*));
+}
+
 }  // namespace
 }  // namespace strata::labels

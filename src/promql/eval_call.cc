@@ -144,7 +144,7 @@ absl::StatusOr<Matrix> HistogramQuantile(const Evaluator& ev, const Matrix& q, c
   for (size_t i = 0; i < in.size(); i++) {
     if (!GoParseFloat(in[i].metric.Get("le"), &upper[i])) continue;  // not a bucket
     labels::Labels key = labels::Builder(in[i].metric).Del("le").Build();
-    auto [it, inserted] = ids.try_emplace(key.data(), static_cast<uint32_t>(hists.size()));
+    auto [it, inserted] = ids.try_emplace(std::string(key.data()), static_cast<uint32_t>(hists.size()));
     if (inserted) hists.push_back(Histogram{out.Intern(DropMetricName(key)), {}});
     hist_of[i] = it->second;
   }

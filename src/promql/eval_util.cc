@@ -49,7 +49,9 @@ std::span<const StepSample> StepCursor::At(int64_t ts) const {
 }
 
 uint32_t OutputBuilder::Intern(const labels::Labels& l) {
-  auto [it, inserted] = index_.try_emplace(l.data(), static_cast<uint32_t>(series_.size()));
+  // absl::string_view (Debian's abseil does not alias std::string_view): found without a copy.
+  const absl::string_view key(l.data().data(), l.data().size());
+  auto [it, inserted] = index_.try_emplace(key, static_cast<uint32_t>(series_.size()));
   if (inserted) series_.push_back(Series{l, {}});
   return it->second;
 }

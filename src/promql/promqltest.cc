@@ -157,7 +157,7 @@ absl::Status Runner::Load(const std::vector<std::string>& lines, size_t* i) {
     ++*i;
     absl::StatusOr<parser::SeriesDescription> d = parser::ParseSeriesDesc(lines[*i]);
     if (!d.ok()) return LineError(*i, d.status().message());
-    auto [it, inserted] = index.try_emplace(d->labels.data(), defs.size());
+    auto [it, inserted] = index.try_emplace(std::string(d->labels.data()), defs.size());
     if (inserted) {
       defs.push_back(std::move(*d));
     } else {
@@ -321,11 +321,11 @@ std::optional<std::string> Runner::CompareInstant(const EvalCmd& cmd, const Valu
 std::optional<std::string> Runner::CompareVector(const EvalCmd& cmd, const Vector& vec) const {
   if (cmd.scalar) return StrCat("expected scalar ", FormatValue(*cmd.scalar), ", got vector");
   absl::flat_hash_map<std::string, size_t> expected;  // labels -> index in cmd.series
-  for (size_t i = 0; i < cmd.series.size(); i++) expected[cmd.series[i].metric.data()] = i;
+  for (size_t i = 0; i < cmd.series.size(); i++) expected[std::string(cmd.series[i].metric.data())] = i;
   std::vector<bool> seen(cmd.series.size(), false);
   for (size_t pos = 0; pos < vec.size(); pos++) {
     const Sample& s = vec[pos];
-    auto it = expected.find(s.metric.data());
+    auto it = expected.find(std::string(s.metric.data()));
     if (it == expected.end()) {
       return StrCat("unexpected metric ", s.metric.ToString(), " in result; got:\n", ToString(vec));
     }
@@ -364,9 +364,9 @@ std::optional<std::string> Runner::RunRange(const EvalCmd& cmd) {
   if (cmd.fail) return StrCat("expected an error, got ", ToString(r->value));
   const Matrix& m = std::get<Matrix>(r->value);
   absl::flat_hash_map<std::string, const Series*> got;
-  for (const Series& s : m) got[s.metric.data()] = &s;
+  for (const Series& s : m) got[std::string(s.metric.data())] = &s;
   for (const ExpectedSeries& e : cmd.series) {
-    auto it = got.find(e.metric.data());
+    auto it = got.find(std::string(e.metric.data()));
     if (it == got.end()) {
       return StrCat("expected series ", e.metric.ToString(), " not found; got:\n", ToString(m));
     }
