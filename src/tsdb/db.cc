@@ -17,6 +17,20 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// The start of the R-aligned window holding t. Rounded down: Go's truncating division, which §7.7
+// (and Prometheus) use, starts after a negative t and drops the samples before it.
+int64_t WindowStart(int64_t t, int64_t r) { return t >= 0 ? r * (t / r) : -r * ((r - 1 - t) / r); }
+
+// Whether the OOO samples of `cut` in the R-aligned window starting at `window` can go into the
+// in-order block [mint, maxt), mint in that window: the cut has samples in [window, maxt) and
+// none past maxt in the window (the last block of ForceCompact may end before the window does,
+// and its max time must not cover what it does not hold: DB::Open takes it as persisted).
+bool MergesOOO(const head::Head::OOOCut& cut, int64_t window, int64_t maxt, int64_t r) {
+  if (cut.last_mmap_ref == 0 || window >= maxt) return false;
+  const bool intersects = cut.mint < maxt && cut.maxt >= window;
+  return intersects && (maxt == window + r || cut.maxt < maxt);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DB>> DB::Open(Fs* fs, std::string dir, DBOptions opts,
@@ -130,18 +144,34 @@ absl::StatusOr<std::shared_ptr<block::Block>> DB::WriteAndOpenBlock(storage::Que
   return b;
 }
 
-absl::Status DB::PersistHeadRange(int64_t mint, int64_t maxt) {
+absl::Status DB::PersistHeadRange(int64_t mint, int64_t maxt, OOOMerge* ooo) {
+  const int64_t r = opts_.block_range_ms;
+  // The window both compaction loops cut [mint, maxt) from (a multiple of R, like WindowStart's).
+  const int64_t window = head::RangeForTimestamp(mint, r) - r;
+  const bool merge = ooo != nullptr && MergesOOO(ooo->cut, window, maxt, r);
+  const int64_t block_mint = merge ? std::min(mint, window) : mint;
   // Appenders that started before may still commit in-order samples below maxt: let them finish,
   // and keep later ones out, so the block and the truncation see the same data.
   head_->SealBelow(maxt);
   std::shared_ptr<block::Block> b;
   {
-    // The querier pins the head's memory: it must be gone before truncation.
-    auto q = head_->InOrderQuerier(mint, maxt - 1);
-    ASSIGN_OR_RETURN(b, WriteAndOpenBlock(*q, mint, maxt - 1, NewLevel1Meta(mint, maxt)));
+    // The queriers pin the head's memory: they must be gone before truncation.
+    std::vector<std::unique_ptr<storage::Querier>> qs;
+    qs.push_back(head_->InOrderQuerier(mint, maxt - 1));
+    if (merge) qs.push_back(head_->OOOQuerier(window, maxt - 1, ooo->cut.last_mmap_ref));
+    auto q = storage::MergeQueriers(std::move(qs));
+    ASSIGN_OR_RETURN(b, WriteAndOpenBlock(*q, block_mint, maxt - 1,
+                                          NewLevel1Meta(block_mint, maxt)));
   }
+  if (merge) ooo->merged_windows.push_back(window);
   if (b != nullptr) AddBlock(std::move(b));
   return head_->TruncateMemory(maxt);
+}
+
+absl::StatusOr<std::optional<DB::OOOMerge>> DB::CutOOOIfEnabled() {
+  if (!head_->ooo_enabled()) return std::nullopt;
+  ASSIGN_OR_RETURN(head::Head::OOOCut cut, head_->CutOOO());
+  return OOOMerge{cut, {}};
 }
 
 absl::Status DB::CompactHead(int64_t mint, int64_t maxt) {
@@ -153,7 +183,7 @@ absl::Status DB::CompactHead(int64_t mint, int64_t maxt) {
                                              ") starts after the head's oldest sample at ",
                                              head_->MinTime()));
   }
-  RETURN_IF_ERROR(PersistHeadRange(mint, maxt));
+  RETURN_IF_ERROR(PersistHeadRange(mint, maxt, nullptr));
   return head_->TruncateWAL(maxt);
 }
 
@@ -187,27 +217,38 @@ absl::Status DB::SetAsideDamagedBlocksLocked() {
   return first;
 }
 
+// Both passes cut the OOO head before the in-order windows, so that each window's block takes the
+// window's OOO samples too: one block (and one index) per window instead of two. If a later step
+// fails, the OOO head is not truncated, and the next attempt writes the OOO samples already merged
+// into a block once more, into another block: queries deduplicate identical samples, so that
+// costs disk space until the blocks are compacted, never correctness.
 absl::Status DB::Compact() {
   absl::MutexLock l(&cmp_mu_);
   // A block that cannot be renamed stays listed and fails the reads that touch it; that must not
   // stop the head from being persisted.
   (void)SetAsideDamagedBlocksLocked();
   const int64_t r = opts_.block_range_ms;
+  auto compactable = [&] {
+    return head_->has_in_order_data() && head_->MaxTime() - head_->MinTime() > r / 2 * 3;
+  };
+  // OOO data is compacted only in a pass that persists in-order data (§7.8). Decided before the
+  // loop (the head only grows until the loop truncates it), so the cut is made only when needed.
+  std::optional<OOOMerge> ooo;
+  if (compactable()) {
+    ASSIGN_OR_RETURN(ooo, CutOOOIfEnabled());
+  }
   int64_t last_maxt = INT64_MIN;
-  while (head_->has_in_order_data() && head_->MaxTime() - head_->MinTime() > r / 2 * 3) {
+  while (compactable()) {
     const int64_t mint = head_->MinTime();
     const int64_t maxt = head::RangeForTimestamp(mint, r);
-    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
+    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt, ooo ? &*ooo : nullptr), "compact head");
     last_maxt = maxt;
   }
-  if (last_maxt != INT64_MIN) {
-    RETURN_IF_ERROR(head_->TruncateWAL(last_maxt));
-    RETURN_IF_ERROR(CompactOOOHeadLocked());
-  }
+  RETURN_IF_ERROR(FinishPassLocked(ooo ? &*ooo : nullptr, last_maxt));
   return ApplyRetention();
 }
 
-absl::Status DB::ForceCompactHeadLocked() {
+absl::StatusOr<int64_t> DB::PersistWholeHeadLocked(OOOMerge* ooo) {
   const int64_t r = opts_.block_range_ms;
   // What the head holds now. Samples keep arriving under live traffic: chasing them would cut a
   // tiny block per round and hold cmp_mu_ until the traffic stops.
@@ -220,60 +261,69 @@ absl::Status DB::ForceCompactHeadLocked() {
     const int64_t maxt = std::min(window_end, end + 1);
     // Samples of slower series may still arrive for the window being cut: let them in as OOO.
     head_->SetLateAcceptMinTime(head::RangeForTimestamp(maxt - 1, r) - r);
-    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt), "compact head");
+    RETURN_IF_ERROR_CTX(PersistHeadRange(mint, maxt, ooo), "compact head");
     last_maxt = maxt;
   }
-  if (last_maxt != INT64_MIN) RETURN_IF_ERROR(head_->TruncateWAL(last_maxt));
-  return absl::OkStatus();
+  return last_maxt;
 }
 
 absl::Status DB::ForceCompactHead() {
   absl::MutexLock l(&cmp_mu_);
-  return ForceCompactHeadLocked();
+  ASSIGN_OR_RETURN(const int64_t last_maxt, PersistWholeHeadLocked(nullptr));
+  return head_->TruncateWAL(last_maxt);
 }
 
-absl::Status DB::CompactOOOHeadLocked() {
-  if (!head_->ooo_enabled()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(head::Head::OOOCut cut, head_->CutOOO());
-  const int64_t r = opts_.block_range_ms;
+absl::Status DB::FinishPassLocked(const OOOMerge* ooo, int64_t wal_t) {
+  // Independent steps: one failing must not hold the other back. A WAL never checkpointed would
+  // fill the disk; an OOO head not truncated has its merged samples written a second time.
+  const absl::Status ooo_status = ooo != nullptr ? CompactOOOCutLocked(*ooo) : absl::OkStatus();
+  const absl::Status wal_status = head_->TruncateWAL(wal_t);
+  return ooo_status.ok() ? wal_status : ooo_status;
+}
+
+absl::Status DB::CompactOOOCutLocked(const OOOMerge& ooo) {
   std::vector<std::shared_ptr<block::Block>> written;
-  absl::Status s;
-  if (cut.last_mmap_ref != 0) {
-    s = failpoint::Check("ooo_compaction");  // end-to-end tests of the failure path
-    // The first window is the one holding mint, rounded down: Go's truncating division, which
-    // §7.7 (and Prometheus) use, starts after a negative mint and drops the samples before it.
-    const int64_t first = cut.mint >= 0 ? r * (cut.mint / r) : -r * ((r - 1 - cut.mint) / r);
-    for (int64_t t = first; t <= cut.maxt && s.ok(); t += r) {
-      block::BlockMeta meta = NewLevel1Meta(t, t + r);
-      meta.compaction.SetOutOfOrder();
-      auto q = head_->OOOQuerier(t, t + r - 1, cut.last_mmap_ref);
-      auto b = WriteAndOpenBlock(*q, t, t + r - 1, std::move(meta));
-      if (!b.ok()) {
-        s = b.status();
-      } else if (*b != nullptr) {
-        written.push_back(*std::move(b));
-      }
-    }
-  }
-  if (!s.ok()) {
+  if (absl::Status s = WriteOOOBlocks(ooo, &written); !s.ok()) {
     // Nothing is truncated: the OOO data stays in memory and in the WBL for the next attempt.
     for (const auto& b : written) (void)fs_->RemoveAll(b->dir());
     return Annotate(s, "compact OOO head");
   }
   for (auto& b : written) AddBlock(std::move(b));
-  return Annotate(head_->TruncateOOO(cut), "truncate OOO head");
+  return Annotate(head_->TruncateOOO(ooo.cut), "truncate OOO head");
+}
+
+absl::Status DB::WriteOOOBlocks(const OOOMerge& ooo,
+                                std::vector<std::shared_ptr<block::Block>>* out) {
+  const head::Head::OOOCut& cut = ooo.cut;
+  if (cut.last_mmap_ref == 0) return absl::OkStatus();
+  RETURN_IF_ERROR(failpoint::Check("ooo_compaction"));  // end-to-end tests of the failure path
+  const int64_t r = opts_.block_range_ms;
+  for (int64_t t = WindowStart(cut.mint, r); t <= cut.maxt; t += r) {
+    // The window's OOO samples are in its in-order block already.
+    if (std::ranges::find(ooo.merged_windows, t) != ooo.merged_windows.end()) continue;
+    block::BlockMeta meta = NewLevel1Meta(t, t + r);
+    meta.compaction.SetOutOfOrder();
+    auto q = head_->OOOQuerier(t, t + r - 1, cut.last_mmap_ref);
+    ASSIGN_OR_RETURN(std::shared_ptr<block::Block> b,
+                     WriteAndOpenBlock(*q, t, t + r - 1, std::move(meta)));
+    if (b != nullptr) out->push_back(std::move(b));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status DB::CompactOOOHead() {
   absl::MutexLock l(&cmp_mu_);
-  return CompactOOOHeadLocked();
+  ASSIGN_OR_RETURN(std::optional<OOOMerge> ooo, CutOOOIfEnabled());
+  return ooo.has_value() ? CompactOOOCutLocked(*ooo) : absl::OkStatus();
 }
 
 absl::Status DB::ForceCompact() {
   absl::MutexLock l(&cmp_mu_);
   (void)SetAsideDamagedBlocksLocked();  // as in Compact
-  RETURN_IF_ERROR(ForceCompactHeadLocked());
-  return CompactOOOHeadLocked();
+  // Cut first, as in Compact; with no in-order data nothing merges and the OOO step writes all.
+  ASSIGN_OR_RETURN(std::optional<OOOMerge> ooo, CutOOOIfEnabled());
+  ASSIGN_OR_RETURN(const int64_t last_maxt, PersistWholeHeadLocked(ooo ? &*ooo : nullptr));
+  return FinishPassLocked(ooo ? &*ooo : nullptr, last_maxt);
 }
 
 absl::Status DB::ApplyRetention() {

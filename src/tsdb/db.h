@@ -1,6 +1,13 @@
 // One tenant's TSDB (Prometheus tsdb/db.go): the head, the persisted blocks, compaction of the
 // head into blocks (in-order and out-of-order), and retention.
 //
+// Compact and ForceCompact write one block per R-aligned window: a window whose in-order data a
+// pass persists gets one block holding its in-order AND its OOO samples (not marked out-of-order:
+// it holds every in-order sample of its range); OOO data in windows no in-order block of the pass
+// covers goes to one block per window marked from-out-of-order (§7.7). Prometheus writes the OOO
+// blocks apart and merges them later by vertical compaction; merging at once saves the second
+// index per window.
+//
 // The invariant this project exists for (docs/ARCHITECTURE.md §2): after ForceCompact both heads
 // are empty — zero series, zero in-order and OOO chunks, the WBL truncated — and every sample is
 // readable from blocks. A failure in either step is returned, loses nothing, and the next call
@@ -14,6 +21,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,17 +68,20 @@ class DB {
   // Blocks and head, merged; [mint, maxt] closed.
   std::unique_ptr<storage::Querier> Querier(int64_t mint, int64_t maxt);
 
-  // The periodic step (§9.5): while the head spans more than 1.5 R, persist its oldest R window;
-  // then, if a block was written, the OOO head (§7.8); then retention.
+  // The periodic step (§9.5): while the head spans more than 1.5 R, persist its oldest R window,
+  // with the OOO samples of that window; then, if a block was written, the rest of the OOO head
+  // (§7.8); then retention.
   absl::Status Compact();
   // Persists the in-order head data in [mint, maxt) as one block and truncates the head.
   // InvalidArgument if the head holds in-order data older than `mint` (it would be lost).
   absl::Status CompactHead(int64_t mint, int64_t maxt);
-  // Persists ALL in-order head data, one block per R window (§7.8 step 1).
+  // Persists ALL in-order head data, one block per R window (§7.8 step 1). No OOO data.
   absl::Status ForceCompactHead();
   // Persists all OOO data, one block per R window it covers (§7.7).
   absl::Status CompactOOOHead();
-  // ForceCompactHead then CompactOOOHead: afterwards the head holds nothing.
+  // Persists ALL head data: one block per R window of the in-order data (as ForceCompactHead),
+  // holding the window's OOO samples too, and one OOO block per other window the OOO data covers
+  // (as CompactOOOHead). Afterwards the head holds nothing.
   absl::Status ForceCompact();
   // Deletes blocks older than the retention (DBOptions::retention_ms).
   absl::Status ApplyRetention();
@@ -99,12 +110,34 @@ class DB {
   absl::StatusOr<std::shared_ptr<block::Block>> WriteAndOpenBlock(storage::Querier& q,
                                                                   int64_t mint, int64_t maxt,
                                                                   block::BlockMeta meta);
+  // The OOO head as cut at the start of a compaction pass, and the windows whose OOO samples went
+  // into the in-order block of the window.
+  struct OOOMerge {
+    head::Head::OOOCut cut;
+    std::vector<int64_t> merged_windows;  // R-aligned window starts
+  };
+  // Cuts the OOO head (Head::CutOOO) if OOO is on; nullopt if not.
+  absl::StatusOr<std::optional<OOOMerge>> CutOOOIfEnabled() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   // Writes head data in [mint, maxt) (in-order) to a block; truncates the head's memory to maxt.
-  absl::Status PersistHeadRange(int64_t mint, int64_t maxt) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
-  absl::Status ForceCompactHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  // With `ooo`, the block also takes the cut's OOO samples in the R-aligned window of
+  // [mint, maxt) if it can hold all of them, and the window is added to ooo->merged_windows.
+  absl::Status PersistHeadRange(int64_t mint, int64_t maxt, OOOMerge* ooo)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  // PersistHeadRange for every window of the in-order data the head holds now; returns the end
+  // of the last (INT64_MIN if none). The WAL is not truncated.
+  absl::StatusOr<int64_t> PersistWholeHeadLocked(OOOMerge* ooo)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  // The rest of a pass: CompactOOOCutLocked(*ooo) if `ooo`, and the WAL truncated below `wal_t`
+  // (nothing for INT64_MIN). Both are tried; returns the first error.
+  absl::Status FinishPassLocked(const OOOMerge* ooo, int64_t wal_t)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   // Under cmp_mu_, so that two callers never rename the same block.
   absl::Status SetAsideDamagedBlocksLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
-  absl::Status CompactOOOHeadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  // Writes the cut OOO data outside ooo.merged_windows, one block per window, adds the blocks and
+  // truncates the OOO head. On error it removes the blocks it wrote and truncates nothing.
+  absl::Status CompactOOOCutLocked(const OOOMerge& ooo) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
+  absl::Status WriteOOOBlocks(const OOOMerge& ooo, std::vector<std::shared_ptr<block::Block>>* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(cmp_mu_);
   void AddBlock(std::shared_ptr<block::Block> b);
   block::BlockMeta NewLevel1Meta(int64_t mint, int64_t maxt) const;
 

@@ -1,7 +1,7 @@
-// Failure injection at each step of head and OOO compaction (docs/STYLE.md §8): the call returns
-// the error, nothing is lost or stored twice, the WBL keeps its samples while OOO compaction has
-// not finished, leftovers are removed at the next Open, and the next call succeeds once the
-// fault is gone.
+// Failure injection at each step of head and OOO compaction, and of a block merging a window's
+// in-order and OOO samples (docs/STYLE.md §8): the call returns the error, nothing is lost or
+// stored twice, the WBL keeps its samples while OOO compaction has not finished, leftovers are
+// removed at the next Open, and the next call succeeds once the fault is gone.
 #include <functional>
 #include <iostream>
 
@@ -66,7 +66,9 @@ class DBFaultTest : public ::testing::Test {
   uint64_t ooo_samples_ = 0;
 };
 
-enum class Phase { kInOrder, kOOO };
+// kInOrder: ForceCompactHead. kOOO: CompactOOOHead after ForceCompactHead. kMerged: ForceCompact
+// after CompactHead(0, 2h), so that the first block it writes merges in-order and OOO samples.
+enum class Phase { kInOrder, kOOO, kMerged };
 
 struct FaultCase {
   const char* name;
@@ -154,6 +156,18 @@ const FaultCase kCases[] = {
 
 class DBFaultCaseTest : public DBFaultTest, public ::testing::WithParamInterface<FaultCase> {};
 
+absl::Status RunPhase(DB& db, Phase phase) {
+  switch (phase) {
+    case Phase::kInOrder:
+      return db.ForceCompactHead();
+    case Phase::kOOO:
+      return db.CompactOOOHead();
+    case Phase::kMerged:
+      return db.ForceCompact();
+  }
+  return absl::OkStatus();
+}
+
 TEST_P(DBFaultCaseTest, FailsLosesNothingAndTheRetrySucceeds) {
   const FaultCase& c = GetParam();
   auto db = Open();
@@ -161,17 +175,24 @@ TEST_P(DBFaultCaseTest, FailsLosesNothingAndTheRetrySucceeds) {
   if (c.phase == Phase::kOOO) {
     ASSERT_TRUE(db->ForceCompactHead().ok());
   }
+  if (c.phase == Phase::kMerged) {
+    ASSERT_TRUE(db->CompactHead(0, kRange).ok());
+  }
   const uint64_t wbl_before = LoggedSamples(DefaultFs(), dir_.Join("wbl"));
   ASSERT_EQ(wbl_before, ooo_samples_);
 
   c.inject(faulty_, hook_, dir_.path());
-  absl::Status s = c.phase == Phase::kInOrder ? db->ForceCompactHead() : db->CompactOOOHead();
+  absl::Status s = RunPhase(*db, c.phase);
   EXPECT_FALSE(s.ok()) << "the fault was not hit";
   faulty_.ClearFaults();
   hook_.ClearHook();
+  // For kMerged too: the merged block that failed is removed, and the OOO head is truncated only
+  // after every block is in (the WAL checkpoint comes after it).
   ExpectExactlyOnce(*db, model_);
   ExpectNoLeftovers();
-  if (c.phase == Phase::kOOO) {
+  const bool ooo_step_done =
+      c.phase == Phase::kMerged && std::string_view(c.name) == "CheckpointWal";
+  if (c.phase != Phase::kInOrder && !ooo_step_done) {
     // Nothing is truncated until the OOO blocks are in: the WBL still has every sample.
     EXPECT_EQ(LoggedSamples(DefaultFs(), dir_.Join("wbl")), ooo_samples_);
     EXPECT_GT(db->Stats().head.num_ooo_series, 0u);
@@ -199,6 +220,20 @@ TEST_P(DBFaultCaseTest, FailsLosesNothingAndTheRetrySucceeds) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Steps, DBFaultCaseTest, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// The in-order faults again, hitting a block that also takes OOO samples.
+std::vector<FaultCase> MergedCases() {
+  std::vector<FaultCase> out;
+  for (const FaultCase& c : kCases) {
+    if (c.phase != Phase::kInOrder) continue;
+    out.push_back(c);
+    out.back().phase = Phase::kMerged;
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(MergedSteps, DBFaultCaseTest, ::testing::ValuesIn(MergedCases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // The WBL is truncated last, after the blocks and the memory: a failure there loses nothing,
@@ -291,10 +326,10 @@ TEST_F(DBFaultTest, HeadChunkWriteFailureRecoversOnReopen) {
   EXPECT_EQ(db->Stats().head.num_series, 0u);
 }
 
-// The seed scenario (seed_ooo_idle_compaction_regression_test.cc) with the OOO step failing
-// once: the in-order part is done, the OOO part stays in memory and in the WBL, and the retry
-// empties both heads.
-TEST_F(DBFaultTest, SeedScenarioWithOOOCompactionFailingOnce) {
+// The seed scenario (seed_ooo_idle_compaction_regression_test.cc) with the block of the window
+// holding the late samples failing once: the block before it is in, the window's in-order and
+// OOO data stay in memory and the WBL, and the retry empties both heads.
+TEST_F(DBFaultTest, SeedScenarioWithTheMergedBlockFailingOnce) {
   opts_.head.ooo_time_window_ms = kHour;
   opts_.head.ooo_cap_max = 32;
   auto db = Open();
@@ -307,18 +342,23 @@ TEST_F(DBFaultTest, SeedScenarioWithOOOCompactionFailingOnce) {
   for (int64_t t = 4 * kHour + 30 * kMinute; t < 5 * kHour; t += kMinute) {
     AppendAndCommit(*db, &model_, {{late, t, -double(t / kMinute)}});
   }
-  // In-order blocks [3h,4h) and [4h,5h+1) rename first; the third rename is the OOO block.
+  // Blocks [3h,4h) and [4h,5h+1), the second with the late samples: fail its rename.
   hook_.SetHook(FailNth(
-      FsOp::kRename, [](const std::string& p) { return EndsWith(p, ".tmp-for-creation"); }, 3));
+      FsOp::kRename, [](const std::string& p) { return EndsWith(p, ".tmp-for-creation"); }, 2));
   EXPECT_FALSE(db->ForceCompact().ok());
   hook_.ClearHook();
+  ASSERT_EQ(db->Blocks().size(), 1u);
   DBStats st = db->Stats();
-  EXPECT_EQ(st.head.num_chunks, 0u);
+  EXPECT_GT(st.head.num_chunks, 0u);
   EXPECT_GT(st.head.num_ooo_chunks, 0u);
   EXPECT_EQ(LoggedSamples(DefaultFs(), dir_.Join("wbl")), 30u);
   ExpectExactlyOnce(*db, model_);
+  ExpectNoLeftovers();
 
   ASSERT_TRUE(db->ForceCompact().ok());
+  ASSERT_EQ(db->Blocks().size(), 2u);
+  EXPECT_FALSE(db->Blocks()[1]->meta().compaction.FromOutOfOrder());
+  EXPECT_EQ(db->Blocks()[1]->meta().stats.num_samples, 61u + 1 + 30);
   st = db->Stats();
   EXPECT_EQ(st.head.num_series, 0u);
   EXPECT_EQ(st.head.num_chunks + st.head.num_ooo_chunks, 0u);
@@ -334,6 +374,48 @@ TEST_F(DBFaultTest, SeedScenarioWithOOOCompactionFailingOnce) {
   db = Open();
   EXPECT_EQ(db->Stats().head.num_series, 0u);
   ExpectExactlyOnce(*db, model_);
+}
+
+// The OOO step failing after a merged block is in: the OOO head is not truncated, so the samples
+// merged into that block are stored a second time by the retry. A query sees each once.
+TEST_F(DBFaultTest, OOOBlockFailingAfterAMergedBlockStoresItsOOOSamplesTwice) {
+  opts_.head.ooo_time_window_ms = 4 * kHour;
+  auto db = Open();
+  const labels::Labels a = TestSeries(0);
+  for (int64_t t = 4 * kHour + 20 * kMinute; t <= 5 * kHour; t += kMinute) {
+    AppendAndCommit(*db, &model_, {{a, t, 1}});
+  }
+  // In [0, 2h): an OOO block. In [4h, 6h): merged.
+  AppendAndCommit(*db, &model_, {{a, kHour, 2}, {a, 4 * kHour + 10 * kMinute, 3}});
+  // The merged block [4h, 5h+1) renames first, then the OOO block [0, 2h).
+  hook_.SetHook(FailNth(
+      FsOp::kRename, [](const std::string& p) { return EndsWith(p, ".tmp-for-creation"); }, 2));
+  EXPECT_FALSE(db->ForceCompact().ok());
+  hook_.ClearHook();
+  ASSERT_EQ(db->Blocks().size(), 1u);
+  EXPECT_EQ(db->Stats().head.num_chunks, 0u);
+  EXPECT_EQ(LoggedSamples(DefaultFs(), dir_.Join("wbl")), 2u);
+  ExpectNoLeftovers();
+  {
+    auto q = db->Querier(INT64_MIN, INT64_MAX);
+    EXPECT_EQ(Diff(ReadAll(*q), model_.Sorted()), "");
+  }
+  EXPECT_EQ(StoredSamples(*db), model_.total() + 1);  // 4h10m: in the block and the OOO head
+
+  ASSERT_TRUE(db->ForceCompact().ok());
+  EXPECT_EQ(db->Stats().head.num_series, 0u);
+  EXPECT_EQ(LoggedSamples(DefaultFs(), dir_.Join("wbl")), 0u);
+  // The merged block [4h, 5h+1), and OOO blocks [0, 2h) and [4h, 6h).
+  EXPECT_EQ(db->Blocks().size(), 3u);
+  {
+    auto q = db->Querier(INT64_MIN, INT64_MAX);
+    EXPECT_EQ(Diff(ReadAll(*q), model_.Sorted()), "");
+  }
+  EXPECT_EQ(StoredSamples(*db), model_.total() + 1);
+  db.reset();
+  db = Open();
+  auto q = db->Querier(INT64_MIN, INT64_MAX);
+  EXPECT_EQ(Diff(ReadAll(*q), model_.Sorted()), "");
 }
 
 }  // namespace

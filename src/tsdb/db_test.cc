@@ -1,6 +1,7 @@
 // DB-level compaction rules (prometheus-tsdb-formats.md §7.7, §7.8, §9): when the periodic
 // Compact writes a block and which range it gets, CompactHead, ForceCompactHead, CompactOOOHead,
-// retention, WAL checkpointing, reopening after compaction and the min valid time at start-up.
+// OOO samples merged into the block of their window, retention, WAL checkpointing, reopening
+// after compaction and the min valid time at start-up.
 #include "tsdb/db.h"
 
 #include <malloc.h>
@@ -10,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tsdb/db_test_util.h"
+#include "tsdb/promtool_test_util.h"
 #include "tsdb/wal/checkpoint.h"
 #include "util/testing.h"
 
@@ -45,6 +47,20 @@ class DBTest : public ::testing::Test {
     std::vector<std::pair<int64_t, int64_t>> out;
     for (const auto& b : db.Blocks()) out.emplace_back(b->meta().min_time, b->meta().max_time);
     return out;
+  }
+
+  // Everything the block in `dir` holds, read from disk apart from the DB.
+  SeriesSamples ReadBlock(const std::string& dir) {
+    auto b = block::Block::Open(fs_, dir);
+    EXPECT_TRUE(b.ok()) << b.status();
+    if (!b.ok()) return {};
+    auto q = (*b)->Querier(INT64_MIN, INT64_MAX);
+    return ReadAll(*q);
+  }
+  static uint64_t Total(const SeriesSamples& s) {
+    uint64_t n = 0;
+    for (const auto& [name, samples] : s) n += samples.size();
+    return n;
   }
 
   strata::testing::TempDir dir_;
@@ -354,10 +370,10 @@ TEST_F(DBTest, OOOSamplesAcceptedWhileEnabledAreCompactedAfterDisabling) {
   ASSERT_EQ(db->Stats().head.num_ooo_series, 1u);
   AppendRange(*db, 1, 2 * kHour + kMinute, 3 * kHour + kMinute, kMinute);
   ASSERT_TRUE(db->Compact().ok());
-  // The in-order block, then the OOO block of the same window: the OOO head still compacts.
-  ASSERT_THAT(Ranges(*db), ElementsAre(std::pair{0, kRange}, std::pair{0, kRange}));
-  EXPECT_TRUE(db->Blocks()[0]->meta().compaction.FromOutOfOrder() !=
-              db->Blocks()[1]->meta().compaction.FromOutOfOrder());
+  // The OOO head still compacts: its samples go into the block of their window.
+  ASSERT_THAT(Ranges(*db), ElementsAre(std::pair{0, kRange}));
+  EXPECT_FALSE(db->Blocks()[0]->meta().compaction.FromOutOfOrder());
+  EXPECT_EQ(db->Blocks()[0]->meta().stats.num_samples, 120u + 2);
   EXPECT_EQ(db->Stats().head.num_ooo_series, 0u);
   EXPECT_EQ(LoggedSamples(fs_, dir_.Join("wbl")), 0u);
   ExpectExactlyOnce(*db, model_);
@@ -376,7 +392,147 @@ TEST_F(DBTest, OOOSamplesSurviveReopenWithTheWindowOff) {
   ExpectExactlyOnce(*db, model_);
   ASSERT_TRUE(db->ForceCompact().ok());
   EXPECT_EQ(db->Stats().head.num_series, 0u);
-  EXPECT_EQ(db->Blocks().size(), 2u);
+  // One block, [0, 1h+1), with the OOO sample of its window.
+  ASSERT_EQ(db->Blocks().size(), 1u);
+  EXPECT_EQ(db->Blocks()[0]->meta().stats.num_samples, 61u + 1);
+  ExpectExactlyOnce(*db, model_);
+}
+
+// The flush of a tenant with late samples (bench scenario C): in-order and OOO samples of one
+// window go into one block, not an in-order block and an OOO block with an index each.
+TEST_F(DBTest, ForceCompactWritesInOrderAndLateSamplesOfAWindowIntoOneBlock) {
+  DBOptions o;
+  o.head.ooo_time_window_ms = kHour;
+  o.head.ooo_cap_max = 4;  // several m-mapped OOO chunks per series
+  auto db = Open(o);
+  AppendRange(*db, 3, 4 * kHour + 20 * kMinute, 5 * kHour, kMinute);
+  // Late samples back to 4h05m, all in the window [4h, 6h): of series 0 between its in-order
+  // samples and below them, and of a series whose only in-order sample is the newest.
+  const labels::Labels late = TestSeries(9, "late");
+  AppendAndCommit(*db, &model_, {{late, 5 * kHour, 1}});
+  for (int64_t t = 4 * kHour + 5 * kMinute; t < 5 * kHour; t += 5 * kMinute) {
+    AppendAndCommit(*db, &model_, {{TestSeries(0), t + 30000, -double(t)}, {late, t, 2}});
+  }
+  ASSERT_GT(db->Stats().head.num_ooo_chunks, 0u);
+  ASSERT_GT(LoggedSamples(fs_, dir_.Join("wbl")), 0u);
+
+  ASSERT_TRUE(db->ForceCompact().ok());
+  // From the window's start (the late samples reach below the in-order data) to right after the
+  // newest sample.
+  ASSERT_THAT(Ranges(*db), ElementsAre(std::pair{4 * kHour, 5 * kHour + 1}));
+  const block::BlockMeta& m = db->Blocks()[0]->meta();
+  EXPECT_FALSE(m.compaction.FromOutOfOrder()) << "it holds every in-order sample of its range";
+  EXPECT_EQ(m.compaction.level, 1);
+  EXPECT_THAT(m.compaction.sources, ElementsAre(m.ulid));
+  EXPECT_EQ(m.stats.num_series, 4u);
+  EXPECT_EQ(m.stats.num_samples, model_.total());
+  EXPECT_EQ(Diff(ReadBlock(db->Blocks()[0]->dir()), model_.Sorted()), "");
+  DBStats st = db->Stats();
+  EXPECT_EQ(st.head.num_series, 0u);
+  EXPECT_EQ(st.head.num_chunks + st.head.num_ooo_chunks, 0u);
+  EXPECT_EQ(LoggedSamples(fs_, dir_.Join("wbl")), 0u);
+  ExpectExactlyOnce(*db, model_);
+
+  // A restart replays nothing: the block is in-order for the min valid time (its end), and the
+  // WBL holds no sample.
+  db.reset();
+  db = Open(o);
+  EXPECT_EQ(db->head()->replay_stats().samples, 0u);
+  EXPECT_EQ(db->head()->replay_stats().ooo_samples, 0u);
+  EXPECT_EQ(db->head()->min_valid_time(), 5 * kHour + 1);
+  EXPECT_EQ(db->Stats().head.num_series, 0u);
+  ExpectExactlyOnce(*db, model_);
+  ASSERT_TRUE(db->ForceCompact().ok());
+  EXPECT_EQ(db->Blocks().size(), 1u);
+
+  if (!HavePromtool()) GTEST_SKIP() << "promtool not installed";
+  strata::testing::TempDir scratch;
+  int rc = 0;
+  const std::string dump = PromtoolDumpBlocks(dir_.path(), scratch.path(), &rc);
+  ASSERT_EQ(rc, 0) << dump;
+  const SeriesSamples want = model_.Sorted();
+  EXPECT_EQ(dump, ExpectedDump({want.begin(), want.end()}));
+}
+
+// OOO samples of a window that no in-order block of the pass covers still go to an OOO block.
+TEST_F(DBTest, ForceCompactWritesLateSamplesOfAnOlderWindowToAnOOOBlock) {
+  DBOptions o;
+  o.head.ooo_time_window_ms = 4 * kHour;
+  auto db = Open(o);
+  AppendRange(*db, 2, 4 * kHour + 20 * kMinute, 5 * kHour, kMinute);
+  const labels::Labels a = TestSeries(0);
+  // Late samples in [0, 2h) (no in-order data) and in [4h, 6h).
+  AppendAndCommit(*db, &model_,
+                  {{a, 90 * kMinute, 1}, {a, 100 * kMinute, 2}, {a, 110 * kMinute, 3}});
+  AppendAndCommit(*db, &model_, {{a, 4 * kHour + 10 * kMinute, 4}});
+  ASSERT_TRUE(db->ForceCompact().ok());
+  ASSERT_THAT(Ranges(*db), ElementsAre(std::pair{int64_t{0}, kRange},
+                                       std::pair{4 * kHour, 5 * kHour + 1}));
+  const block::BlockMeta& ooo = db->Blocks()[0]->meta();
+  EXPECT_TRUE(ooo.compaction.FromOutOfOrder());
+  EXPECT_EQ(ooo.stats.num_samples, 3u);
+  EXPECT_EQ(Total(ReadBlock(db->Blocks()[0]->dir())), 3u);
+  const block::BlockMeta& merged = db->Blocks()[1]->meta();
+  EXPECT_FALSE(merged.compaction.FromOutOfOrder());
+  EXPECT_EQ(merged.stats.num_samples, 2u * 41 + 1);
+  EXPECT_EQ(Total(ReadBlock(db->Blocks()[1]->dir())), 2u * 41 + 1);
+  EXPECT_EQ(db->Stats().head.num_series, 0u);
+  ExpectExactlyOnce(*db, model_);
+  db.reset();
+  db = Open(o);
+  EXPECT_EQ(db->head()->min_valid_time(), 5 * kHour + 1);  // the OOO block does not count
+  ExpectExactlyOnce(*db, model_);
+}
+
+// The periodic path: the window Compact persists takes its OOO samples; those of the window the
+// head keeps go to an OOO block, as before (§7.8: OOO data is compacted in a pass that persists
+// in-order data).
+TEST_F(DBTest, CompactMergesTheOOOSamplesOfTheWindowItPersists) {
+  DBOptions o;
+  o.head.ooo_time_window_ms = 4 * kHour;
+  auto db = Open(o);
+  AppendRange(*db, 2, 30 * kMinute, 3 * kHour + 31 * kMinute, kMinute);
+  const labels::Labels a = TestSeries(0), b = TestSeries(7, "ooo_only");
+  AppendAndCommit(*db, &model_, {{b, 3 * kHour + 31 * kMinute, 0}});
+  // In [0, 2h): below the in-order data and between it; in [2h, 4h): kept by the head.
+  AppendAndCommit(*db, &model_, {{a, 10 * kMinute, 1}, {a, kHour + 30000, 2}, {b, kHour, 3},
+                                 {a, 2 * kHour + 30 * kMinute + 30000, 4}});
+  ASSERT_TRUE(db->Compact().ok());
+  ASSERT_THAT(Ranges(*db),
+              ElementsAre(std::pair{int64_t{0}, kRange}, std::pair{kRange, 2 * kRange}));
+  const block::BlockMeta& merged = db->Blocks()[0]->meta();
+  EXPECT_FALSE(merged.compaction.FromOutOfOrder());
+  EXPECT_EQ(merged.stats.num_series, 3u);
+  EXPECT_EQ(merged.stats.num_samples, 2u * 90 + 3);
+  SeriesSamples got = ReadBlock(db->Blocks()[0]->dir());
+  EXPECT_EQ(Total(got), 2u * 90 + 3);
+  EXPECT_THAT(got[b.ToString()], ElementsAre(Sample{kHour, 3}));
+  EXPECT_TRUE(db->Blocks()[1]->meta().compaction.FromOutOfOrder());
+  EXPECT_EQ(db->Blocks()[1]->meta().stats.num_samples, 1u);
+  EXPECT_EQ(db->head()->MinTime(), kRange);
+  EXPECT_EQ(db->Stats().head.num_ooo_series, 0u);
+  EXPECT_EQ(LoggedSamples(fs_, dir_.Join("wbl")), 0u);
+  ExpectExactlyOnce(*db, model_);
+  db.reset();
+  db = Open(o);
+  EXPECT_EQ(db->head()->min_valid_time(), kRange);
+  EXPECT_EQ(db->head()->replay_stats().ooo_samples, 0u);
+  ExpectExactlyOnce(*db, model_);
+}
+
+// Compact does not cut the OOO head in a pass that persists nothing.
+TEST_F(DBTest, CompactLeavesTheOOOHeadAloneWhenItPersistsNothing) {
+  DBOptions o;
+  o.head.ooo_time_window_ms = kHour;
+  auto db = Open(o);
+  AppendRange(*db, 1, 0, kHour, kMinute);
+  AppendAndCommit(*db, &model_, {{TestSeries(0), 30 * kMinute + 30000, 1}});
+  ASSERT_GT(db->Stats().head.num_ooo_series, 0u);
+  const size_t wbl_segments = ListMatching(fs_, dir_.Join("wbl"), "0").size();
+  ASSERT_TRUE(db->Compact().ok());
+  EXPECT_THAT(db->Blocks(), IsEmpty());
+  EXPECT_GT(db->Stats().head.num_ooo_series, 0u);
+  EXPECT_EQ(ListMatching(fs_, dir_.Join("wbl"), "0").size(), wbl_segments) << "the WBL was cut";
   ExpectExactlyOnce(*db, model_);
 }
 

@@ -6,7 +6,9 @@
 //   STRATA_FAILPOINTS="a=2,b=1"                  several at once
 // Unset (production), Check costs one load of a flag.
 //
-// Failpoints in the code: ooo_compaction (DB::CompactOOOHead, before any block is written).
+// Failpoints in the code: ooo_compaction (DB's OOO step: after the in-order blocks of the pass,
+// which may hold OOO samples of their windows, before any from-out-of-order block is written and
+// before the OOO head is truncated).
 #ifndef STRATA_UTIL_FAILPOINT_H_
 #define STRATA_UTIL_FAILPOINT_H_
 

@@ -117,6 +117,18 @@ absl::StatusOr<Head::OOOCut> Head::CutOOO() {
     s.MmapOOOHead(chunk_sink());
     for (const MmappedChunk& c : s.ooo()->mmapped) {
       cut.last_mmap_ref = std::max(cut.last_mmap_ref, c.ref);
+    }
+  });
+  // The times in a second pass: an appender whose OOO head fills up m-maps it meanwhile, in a
+  // series already visited, with a ref below that of a series visited later. That chunk is part
+  // of the cut (TruncateOOO drops it), so its samples must be inside [mint, maxt] or no OOO
+  // block covers them (regression: DBConcurrencyTest lost samples just past a window's start).
+  // A chunk m-mapped after the first pass has a higher ref than any in the cut.
+  series_.ForEach([&](MemSeries& s) {
+    absl::ReaderMutexLock l(&s.mu());
+    if (s.ooo() == nullptr) return;
+    for (const MmappedChunk& c : s.ooo()->mmapped) {
+      if (c.ref > cut.last_mmap_ref) continue;
       cut.mint = std::min(cut.mint, c.min_time);
       cut.maxt = std::max(cut.maxt, c.max_time);
     }
