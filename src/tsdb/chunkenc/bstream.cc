@@ -7,14 +7,14 @@
 
 namespace strata::tsdb::chunkenc {
 
-BitWriter::BitWriter(std::string* buf, uint64_t bit_pos, bool extra_byte, size_t initial_bytes)
-    : buf_(buf), pos_(bit_pos), extra_(extra_byte) {
-  DCHECK(buf_->size() == size_bytes());
-  if ((pos_ & 7) != 0) last_ = static_cast<uint8_t>(buf_->back());
-  buf_->resize(std::max(initial_bytes, static_cast<size_t>(pos_ >> 3) + kSlack));
+void ByteBlockRef::resize(size_t n) {
+  if (n <= *size_) return;
+  CHECK(n <= UINT32_MAX);
+  auto grown = std::make_unique<char[]>(n);  // zeroed
+  if (*size_ > 0) std::memcpy(grown.get(), block_->get(), *size_);
+  *block_ = std::move(grown);
+  *size_ = static_cast<uint32_t>(n);
 }
-
-void BitWriter::Grow(size_t idx) { buf_->resize(std::max(buf_->size() * 2, idx + kSlack)); }
 
 void BitReader::RefillTail() {
   while (valid_ <= 56 && p_ < end_) {

@@ -19,9 +19,11 @@
 #ifndef STRATA_TSDB_CHUNKENC_BSTREAM_H_
 #define STRATA_TSDB_CHUNKENC_BSTREAM_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,16 +31,41 @@
 
 namespace strata::tsdb::chunkenc {
 
-// Appends bits to a borrowed std::string. REQUIRES: the string outlives the writer and nobody
-// else modifies it while the writer is in use. Not thread-safe.
-class BitWriter {
+// A byte block a BitWriter can grow, for owners that keep its size elsewhere: 8 bytes of block
+// pointer where a std::string takes 32 (the head keeps one open chunk per series). Bytes past
+// what was written are zero. REQUIRES: the block and size outlive this view.
+class ByteBlockRef {
  public:
-  BitWriter() = default;
+  ByteBlockRef(std::unique_ptr<char[]>* block, uint32_t* size) : block_(block), size_(size) {}
+  char* data() { return block_->get(); }
+  size_t size() const { return *size_; }
+  char back() const { return (*block_)[*size_ - 1]; }
+  // Grows to n bytes (never shrinks), the new ones zero.
+  void resize(size_t n);
+
+ private:
+  std::unique_ptr<char[]>* block_;
+  uint32_t* size_;
+};
+
+// Appends bits to a borrowed Buffer: std::string, or ByteBlockRef (data(), size(), back(), and a
+// resize() that zero-fills). REQUIRES: the buffer outlives the writer and nobody else modifies
+// it while the writer is in use. Not thread-safe.
+template <typename Buffer>
+class BasicBitWriter {
+ public:
+  BasicBitWriter() = default;
   // Continues a stream whose first `bit_pos` bits are in `*buf`. `extra_byte` says whether the
   // buffer carries the trailing unused byte (§3.6). REQUIRES: buf->size() ==
   // ceil(bit_pos / 8) + extra_byte, extra_byte only if bit_pos % 8 == 0, bits past bit_pos are 0.
   // Grows *buf with zero bytes to at least `initial_bytes` (plus the slack).
-  BitWriter(std::string* buf, uint64_t bit_pos, bool extra_byte, size_t initial_bytes = 0);
+  BasicBitWriter(Buffer* buf, uint64_t bit_pos, bool extra_byte, size_t initial_bytes = 0)
+      : buf_(buf), pos_(bit_pos), extra_(extra_byte) {
+    DCHECK(buf_->size() == size_bytes());
+    if ((pos_ & 7) != 0) last_ = static_cast<uint8_t>(buf_->back());
+    const size_t need = std::max(initial_bytes, static_cast<size_t>(pos_ >> 3) + kSlack);
+    if (need > buf_->size()) buf_->resize(need);
+  }
   // Resumes from the state a previous writer on the same buffer ended with (bit_pos(),
   // extra_byte(), last_byte()); checks nothing and grows nothing until the next write.
   struct Resume {
@@ -46,7 +73,7 @@ class BitWriter {
     bool extra_byte;
     uint8_t last_byte;
   };
-  BitWriter(std::string* buf, Resume r)
+  BasicBitWriter(Buffer* buf, Resume r)
       : buf_(buf), pos_(r.bit_pos), extra_(r.extra_byte), last_(r.last_byte) {}
 
   void WriteBit(bool bit) {
@@ -55,7 +82,7 @@ class BitWriter {
       Grow(idx);
     }
     last_ = static_cast<uint8_t>(last_ | (static_cast<unsigned>(bit) << (7 - (pos_ & 7))));
-    (*buf_)[idx] = static_cast<char>(last_);
+    buf_->data()[idx] = static_cast<char>(last_);
     pos_++;
     if ((pos_ & 7) == 0) last_ = 0;
     extra_ = false;
@@ -76,9 +103,9 @@ class BitWriter {
  private:
   // Zero bytes kept past the byte holding bit pos_: one 64-bit store plus its spill byte.
   static constexpr size_t kSlack = 9;
-  void Grow(size_t idx);
+  void Grow(size_t idx) { buf_->resize(std::max(buf_->size() * 2, idx + kSlack)); }
 
-  std::string* buf_ = nullptr;
+  Buffer* buf_ = nullptr;
   uint64_t pos_ = 0;
   bool extra_ = false;
   // A copy of the byte holding bit pos_ (0 when byte-aligned). Writes never read the buffer:
@@ -86,7 +113,10 @@ class BitWriter {
   uint8_t last_ = 0;
 };
 
-inline void BitWriter::WriteBits(uint64_t v, int n) {
+using BitWriter = BasicBitWriter<std::string>;
+
+template <typename Buffer>
+inline void BasicBitWriter<Buffer>::WriteBits(uint64_t v, int n) {
   DCHECK(n >= 1 && n <= 64);
   const size_t idx = static_cast<size_t>(pos_ >> 3);
   if (idx + kSlack > buf_->size()) [[unlikely]] {

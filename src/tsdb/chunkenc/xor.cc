@@ -168,7 +168,8 @@ absl::StatusOr<XorAppender> XorChunk::Appender() {
 // Appending
 namespace {
 
-void WriteDod(BitWriter* bw, int64_t dod) {
+template <typename Writer>
+void WriteDod(Writer* bw, int64_t dod) {
   // Bucket prefix and payload in one call: a value write always follows, so merging does not
   // change the trailing-byte rule (bstream.h).
   const auto u = static_cast<uint64_t>(dod);
@@ -186,7 +187,8 @@ void WriteDod(BitWriter* bw, int64_t dod) {
   }
 }
 
-void WriteValue(BitWriter* bw, XorAppendState* st, uint64_t prev_v_bits, uint64_t v_bits) {
+template <typename Writer>
+void WriteValue(Writer* bw, XorAppendState* st, uint64_t prev_v_bits, uint64_t v_bits) {
   const uint64_t x = v_bits ^ prev_v_bits;
   if (x == 0) {
     bw->WriteBit(false);
@@ -210,16 +212,18 @@ void WriteValue(BitWriter* bw, XorAppendState* st, uint64_t prev_v_bits, uint64_
 
 }  // namespace
 
-void StartXorChunk(std::string* bytes, XorAppendState* st, size_t initial_bytes) {
+template <typename Buffer>
+void StartXorChunk(Buffer* bytes, XorAppendState* st, size_t initial_bytes) {
   *st = XorAppendState();
-  bytes->clear();
-  BitWriter bw(bytes, 0, false, initial_bytes);  // header and slack, all zero
+  BasicBitWriter<Buffer> bw(bytes, 0, false, initial_bytes);  // header and slack, all zero
 }
 
-void AppendXorSample(std::string* bytes, XorAppendState* st, int64_t prev_t,
-                     uint64_t prev_v_bits, int64_t t, double v) {
+template <typename Buffer>
+void AppendXorSample(Buffer* bytes, XorAppendState* st, int64_t prev_t, uint64_t prev_v_bits,
+                     int64_t t, double v) {
   CHECK(st->num_samples < kXorMaxSamples);
-  BitWriter bw(bytes, BitWriter::Resume{st->bit_pos, st->extra_byte, st->last_byte});
+  using Writer = BasicBitWriter<Buffer>;
+  Writer bw(bytes, typename Writer::Resume{st->bit_pos, st->extra_byte, st->last_byte});
   const auto v_bits = std::bit_cast<uint64_t>(v);
   // Timestamp arithmetic wraps like Go's int64; done unsigned to avoid undefined overflow.
   const uint64_t delta = static_cast<uint64_t>(t) - static_cast<uint64_t>(prev_t);
@@ -245,8 +249,14 @@ void AppendXorSample(std::string* bytes, XorAppendState* st, int64_t prev_t,
   EncodeBE16(st->num_samples, bytes->data());
 }
 
+template void StartXorChunk(std::string*, XorAppendState*, size_t);
+template void StartXorChunk(ByteBlockRef*, XorAppendState*, size_t);
+template void AppendXorSample(std::string*, XorAppendState*, int64_t, uint64_t, int64_t, double);
+template void AppendXorSample(ByteBlockRef*, XorAppendState*, int64_t, uint64_t, int64_t, double);
+
 // Prometheus starts chunks with 128 bytes of capacity; a 120-sample counter chunk fits.
 XorAppender::XorAppender(XorChunk* chunk) : chunk_(chunk) {
+  chunk->bytes_.clear();
   StartXorChunk(&chunk->bytes_, &st_, /*initial_bytes=*/128);
 }
 

@@ -133,7 +133,7 @@ class XorChunk {
 };
 
 // What an XOR encoder carries from one sample to the next, besides the previous sample itself
-// and the bytes: 16 bytes, so that a head series can keep its open chunk without an appender
+// and the bytes: 24 bytes, so that a head series can keep its open chunk without an appender
 // object (see AppendXorSample).
 struct XorAppendState {
   uint64_t t_delta = 0;
@@ -143,20 +143,33 @@ struct XorAppendState {
   uint8_t trailing = 0;
   uint8_t last_byte = 0;  // BitWriter::Resume
   bool extra_byte = false;
+  // Free for an owner that keeps the bytes in a ByteBlockRef: the block's size, in what would be
+  // padding. StartXorChunk resets the state before it sizes the buffer.
+  uint32_t block_size = 0;
 
   // Length of the encoded chunk (header included) in its buffer.
   size_t size_bytes() const { return (bit_pos + 7) / 8 + (extra_byte ? 1 : 0); }
 };
 
 // Starts an empty chunk in `bytes` (header and zeroed slack, at least `initial_bytes` long).
-void StartXorChunk(std::string* bytes, XorAppendState* st, size_t initial_bytes);
+// Buffer: std::string or ByteBlockRef (bstream.h). REQUIRES: bytes->size() == 0.
+template <typename Buffer>
+void StartXorChunk(Buffer* bytes, XorAppendState* st, size_t initial_bytes);
 
 // Appends (t, v) to the chunk in `bytes`, whose last sample was (prev_t, prev_v_bits) (ignored
 // for the first sample), and updates the header. Per sample it allocates nothing beyond amortised
 // growth of `bytes`. REQUIRES: st->num_samples < kXorMaxSamples (checked); `bytes` and `st` come
 // from StartXorChunk or a previous append. Timestamps should strictly increase.
-void AppendXorSample(std::string* bytes, XorAppendState* st, int64_t prev_t,
-                     uint64_t prev_v_bits, int64_t t, double v);
+template <typename Buffer>
+void AppendXorSample(Buffer* bytes, XorAppendState* st, int64_t prev_t, uint64_t prev_v_bits,
+                     int64_t t, double v);
+
+extern template void StartXorChunk(std::string*, XorAppendState*, size_t);
+extern template void StartXorChunk(ByteBlockRef*, XorAppendState*, size_t);
+extern template void AppendXorSample(std::string*, XorAppendState*, int64_t, uint64_t, int64_t,
+                                     double);
+extern template void AppendXorSample(ByteBlockRef*, XorAppendState*, int64_t, uint64_t, int64_t,
+                                     double);
 
 // Appends samples to an XorChunk. Get one from XorChunk::Appender().
 class XorAppender {

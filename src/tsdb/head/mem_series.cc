@@ -60,7 +60,10 @@ void MemSeries::CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink)
                                     static_cast<uint8_t>(chunkenc::Encoding::kXOR), c.data());
     mmapped_.push_back(MmappedChunk{ref, c.min_time, last_t_, c.num_samples()});
   }
-  chunkenc::StartXorChunk(&c.bytes, &c.enc, kInitialChunkBytes);
+  c.bytes.reset();
+  c.enc.block_size = 0;
+  chunkenc::ByteBlockRef buf = c.buffer();
+  chunkenc::StartXorChunk(&buf, &c.enc, kInitialChunkBytes);
   c.min_time = t;
   c.next_at = RangeForTimestamp(t, chunk_range_ms);
 }
@@ -76,7 +79,8 @@ void MemSeries::AppendInOrder(int64_t t, double v, int64_t chunk_range_ms, Chunk
     if (n > 1) c.next_at = start + (c.next_at - start) / n;
     if (t >= c.next_at) CutHeadChunk(t, chunk_range_ms, sink);
   }
-  chunkenc::AppendXorSample(&c.bytes, &c.enc, last_t_, last_v_bits_, t, v);
+  chunkenc::ByteBlockRef buf = c.buffer();
+  chunkenc::AppendXorSample(&buf, &c.enc, last_t_, last_v_bits_, t, v);
   last_t_ = t;
   last_v_bits_ = std::bit_cast<uint64_t>(v);
 }
@@ -102,7 +106,7 @@ uint64_t MemSeries::MmapOOOHead(ChunkSink* sink) {
 bool MemSeries::TruncateChunksBefore(int64_t t) {
   if (has_head_chunk() && last_t_ < t) {
     // The open chunk is the newest: if it goes, every m-mapped one goes too.
-    head_chunk_.bytes = std::string();  // frees the bytes
+    head_chunk_.bytes.reset();
     mmapped_.EraseFront(mmapped_.size());
     return false;
   }
@@ -140,7 +144,7 @@ void MemSeries::DropOOOHead() {
 size_t MemSeries::MemoryBytes() const {
   size_t n = sizeof(MemSeries) + labels_.bytes() - sizeof(labels::Labels);
   n += mmapped_.capacity_bytes();
-  if (has_head_chunk()) n += head_chunk_.bytes.capacity();
+  if (has_head_chunk()) n += head_chunk_.enc.block_size;
   if (ooo_ != nullptr) {
     n += sizeof(OOOState) + ooo_->head.bytes() + ooo_->mmapped.capacity() * sizeof(MmappedChunk);
   }

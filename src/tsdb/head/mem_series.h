@@ -69,18 +69,20 @@ class MmappedChunkList {
   Rep* rep_ = nullptr;
 };
 
-// The open in-order chunk, kept inside its series: its bytes and the encoder's state (the
-// previous sample is the series' last_t/last_v_bits), 72 bytes instead of an XorChunk and
-// XorAppender in an allocation of their own.
+// The open in-order chunk, kept inside its series: its bytes in a bare block and the encoder's
+// state (the previous sample is the series' last_t/last_v_bits), 48 bytes instead of an XorChunk
+// and XorAppender in an allocation of their own.
 struct HeadChunk {
-  std::string bytes;  // the chunk, then the encoder's zeroed slack; empty: no open chunk
-  chunkenc::XorAppendState enc;
+  std::unique_ptr<char[]> bytes;  // the chunk, then the encoder's zeroed slack; null: no chunk
+  chunkenc::XorAppendState enc;   // enc.block_size: the size of `bytes`
   int64_t min_time = 0;
   int64_t next_at = 0;  // cut a new chunk at or after this time (§9.8)
 
-  std::string_view data() const { return std::string_view(bytes.data(), enc.size_bytes()); }
+  std::string_view data() const { return std::string_view(bytes.get(), enc.size_bytes()); }
   uint16_t num_samples() const { return enc.num_samples; }
+  chunkenc::ByteBlockRef buffer() { return chunkenc::ByteBlockRef(&bytes, &enc.block_size); }
 };
+static_assert(sizeof(HeadChunk) == 48);
 
 struct OOOState {
   OOOState() = default;
@@ -182,7 +184,7 @@ class MemSeries {
   void CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool has_head_chunk() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return !head_chunk_.bytes.empty();
+    return head_chunk_.bytes != nullptr;
   }
 
   const uint64_t ref_;
