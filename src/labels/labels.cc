@@ -44,11 +44,25 @@ void AppendPair(std::string* out, std::string_view name, std::string_view value)
 Labels Labels::FromEncoded(std::string_view encoded) {
   Labels l;
   if (encoded.empty()) return l;
+  l.rep_ = new char[BlockBytes(encoded)];
+  WriteBlock(encoded, l.rep_);
+  return l;
+}
+
+void Labels::WriteBlock(std::string_view encoded, char* block) {
   CHECK(encoded.size() <= UINT32_MAX);
   const auto n = static_cast<uint32_t>(encoded.size());
-  l.rep_ = new char[sizeof n + n];
-  std::memcpy(l.rep_, &n, sizeof n);
-  std::memcpy(l.rep_ + sizeof n, encoded.data(), n);
+  std::memcpy(block, &n, sizeof n);
+  if (n > 0) std::memcpy(block + sizeof n, encoded.data(), n);
+}
+
+Labels Labels::Borrowing(const char* block) {
+  Labels l;
+  uint32_t n;
+  std::memcpy(&n, block, sizeof n);
+  if (n == 0) return l;  // empty: no block, as FromEncoded
+  CHECK((reinterpret_cast<uintptr_t>(block) & kBorrowed) == 0);
+  l.rep_ = reinterpret_cast<char*>(reinterpret_cast<uintptr_t>(block) | kBorrowed);
   return l;
 }
 

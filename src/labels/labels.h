@@ -67,6 +67,14 @@ class Labels {
   static void EncodeSorted(std::span<const Label> sorted, std::string* out);
   // Takes an encoding produced by EncodeSorted or data().
   static Labels FromEncoded(std::string_view encoded);
+  // For an owner that keeps label sets inside its own allocations (the head: one per series):
+  // BlockBytes(encoded) bytes written by WriteBlock, read by a Labels from Borrowing(block)
+  // without a copy and never freed by it. Copies of such a Labels own their bytes. REQUIRES: the
+  // block is 2-aligned and outlives the Labels and anything moved from it.
+  static size_t BlockBytes(std::string_view encoded) { return sizeof(uint32_t) + encoded.size(); }
+  static void WriteBlock(std::string_view encoded, char* block);
+  static Labels Borrowing(const char* block);
+
   // Hash() of the label set with this encoding.
   static uint64_t HashEncoded(std::string_view encoded);
 
@@ -80,7 +88,9 @@ class Labels {
     std::swap(rep_, o.rep_);
     return *this;
   }
-  ~Labels() { delete[] rep_; }
+  ~Labels() {
+    if (!borrowed()) delete[] rep_;
+  }
 
   Iterator begin() const { return Iterator(data().data(), data().data() + data().size()); }
   Iterator end() const { return Iterator(data().data() + data().size(), data().data() + data().size()); }
@@ -100,12 +110,15 @@ class Labels {
   // The internal encoding.
   std::string_view data() const {
     if (rep_ == nullptr) return {};
+    const char* block = reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(rep_) & ~kBorrowed);
     uint32_t n;
-    std::memcpy(&n, rep_, sizeof n);
-    return std::string_view(rep_ + sizeof n, n);
+    std::memcpy(&n, block, sizeof n);
+    return std::string_view(block + sizeof n, n);
   }
-  // This object and its heap block.
-  size_t bytes() const { return sizeof(Labels) + (rep_ == nullptr ? 0 : 4 + data().size()); }
+  // This object and the block it owns.
+  size_t bytes() const {
+    return sizeof(Labels) + (rep_ == nullptr || borrowed() ? 0 : BlockBytes(data()));
+  }
 
   friend bool operator==(const Labels& a, const Labels& b) { return a.data() == b.data(); }
   // Prometheus's order (prometheus-tsdb-formats.md §4.9): pair by pair, name then value;
@@ -117,6 +130,9 @@ class Labels {
   // One heap block, the encoding's length (uint32) and then the encoding; null when empty. A
   // pointer instead of a std::string saves 24 bytes per label set, and the head keeps one per
   // series.
+  // The low bit of rep_ marks a borrowed block (Borrowing).
+  static constexpr uintptr_t kBorrowed = 1;
+  bool borrowed() const { return (reinterpret_cast<uintptr_t>(rep_) & kBorrowed) != 0; }
   char* rep_ = nullptr;
 };
 

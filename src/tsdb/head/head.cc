@@ -122,12 +122,11 @@ MemSeries* Head::GetOrCreate(std::span<const labels::Label> lbls, std::string* s
   *created = false;
   if (MemSeries* s = series_.GetByHash(hash, *scratch)) return s;
   // The only copy of the labels a series keeps: made once, when the series is created.
-  labels::Labels lset = labels::Labels::FromEncoded(*scratch);
+  auto fresh = MemSeries::New(last_series_ref_.fetch_add(1) + 1, *scratch);
   if (opts_.lifecycle != nullptr) {
-    *refusal = opts_.lifecycle->PreCreation(lset, series_.size());
+    *refusal = opts_.lifecycle->PreCreation(fresh->labels(), series_.size());
     if (*refusal != storage::AppendResult::kAppended) return nullptr;
   }
-  auto fresh = std::make_unique<MemSeries>(last_series_ref_.fetch_add(1) + 1, std::move(lset));
   auto [s, inserted] = series_.GetOrSet(hash, std::move(fresh));
   if (inserted) {
     postings_.Add(s->ref(), s->labels());
@@ -141,7 +140,7 @@ MemSeries* Head::GetOrCreate(std::span<const labels::Label> lbls, std::string* s
 
 MemSeries* Head::CreateWithRef(uint64_t ref, labels::Labels lbls) {
   const uint64_t hash = lbls.Hash();
-  auto [s, inserted] = series_.GetOrSet(hash, std::make_unique<MemSeries>(ref, std::move(lbls)));
+  auto [s, inserted] = series_.GetOrSet(hash, MemSeries::New(ref, lbls.data()));
   if (inserted) {
     postings_.Add(s->ref(), s->labels());
     AtomicMax(last_series_ref_, ref);

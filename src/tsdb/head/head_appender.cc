@@ -142,7 +142,10 @@ absl::Status HeadAppender::LogWal() {
     RETURN_IF_ERROR(head_->wal_->Log(rec_buf_.empty() ? samples_buf_ : rec_buf_));
   }
   for (const record::RefSeries& rs : wal_series_) {
-    if (MemSeries* s = head_->series_.GetByRef(rs.ref)) s->set_logged();
+    if (MemSeries* s = head_->series_.GetByRef(rs.ref)) {
+      absl::MutexLock l(&s->mu());
+      s->set_logged();
+    }
   }
   return absl::OkStatus();
 }

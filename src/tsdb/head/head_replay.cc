@@ -125,7 +125,10 @@ MemSeries* HeadReplayer::Lookup(uint64_t ref) {
 
 void HeadReplayer::OnSeries(const record::RefSeries& rs) {
   MemSeries* s = h_->CreateWithRef(rs.ref, rs.labels);
-  s->set_logged();
+  {
+    absl::MutexLock l(&s->mu());
+    s->set_logged();
+  }
   Remember(rs.ref, s);
   if (s->ref() != rs.ref) ref_aliases_[rs.ref] = s->ref();
   auto it = chunks_by_series_.find(rs.ref);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 
 #include "util/check.h"
 
@@ -46,6 +47,15 @@ void MmappedChunkList::EraseFront(size_t n) {
   }
   std::memmove(Items(rep_), Items(rep_) + n, sizeof(MmappedChunk) * (rep_->size - n));
   rep_->size -= static_cast<uint32_t>(n);
+}
+
+std::unique_ptr<MemSeries> MemSeries::New(uint64_t ref, std::string_view encoded) {
+  static_assert(sizeof(MemSeries) % alignof(uint32_t) == 0);  // the block's length is aligned
+  const size_t extra = labels::Labels::BlockBytes(encoded);
+  void* p = ::operator new(sizeof(MemSeries) + extra);
+  char* block = static_cast<char*>(p) + sizeof(MemSeries);
+  labels::Labels::WriteBlock(encoded, block);
+  return std::unique_ptr<MemSeries>(::new (p) MemSeries(ref, block));
 }
 
 int64_t MemSeries::min_time() const {
@@ -142,7 +152,7 @@ void MemSeries::DropOOOHead() {
 }
 
 size_t MemSeries::MemoryBytes() const {
-  size_t n = sizeof(MemSeries) + labels_.bytes() - sizeof(labels::Labels);
+  size_t n = sizeof(MemSeries) + labels::Labels::BlockBytes(labels_.data());
   n += mmapped_.capacity_bytes();
   if (has_head_chunk()) n += head_chunk_.enc.block_size;
   if (ooo_ != nullptr) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "util/check.h"
 #include "labels/labels.h"
 #include "tsdb/chunkenc/xor.h"
 #include "tsdb/ooo/ooo_chunk.h"
@@ -101,7 +102,13 @@ class ChunkSink {
 
 class MemSeries {
  public:
-  MemSeries(uint64_t ref, labels::Labels labels) : ref_(ref), labels_(std::move(labels)) {}
+  // A series whose label set has the encoding `encoded` (labels::Labels::data()). The label bytes
+  // live in the series' own allocation, after the object: one allocation per series, not two.
+  static std::unique_ptr<MemSeries> New(uint64_t ref, std::string_view encoded);
+  MemSeries(const MemSeries&) = delete;
+  MemSeries& operator=(const MemSeries&) = delete;
+  // Frees what New allocated: unsized, since the allocation is larger than the object.
+  static void operator delete(void* p) { ::operator delete(p); }
 
   uint64_t ref() const { return ref_; }
   const labels::Labels& labels() const { return labels_; }
@@ -158,29 +165,36 @@ class MemSeries {
   size_t MemoryBytes() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // Samples queued by appenders but not committed yet: such a series must not be collected.
-  void AddPending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { pending_commits_++; }
-  void RemovePending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { pending_commits_--; }
+  void AddPending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    CHECK(state() <= ~uint64_t{0} - kPendingOne);  // 2^30 - 1 pending samples at most
+    SetState(state() + kPendingOne);
+  }
+  void RemovePending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { SetState(state() - kPendingOne); }
   // Whether truncation may remove the series now; if so, marks it dead.
   bool MarkDeadIfCollectable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (!empty() || pending_commits_ > 0) return false;
-    dead_ = true;
+    if (!empty() || state() >= kPendingOne) return false;
+    SetState(state() | kDead);
     return true;
   }
   // A dead series was unlinked from the head: appenders that still found it must look again.
-  bool dead() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return dead_; }
+  bool dead() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return (state() & kDead) != 0; }
 
   // Set once a WAL series record for this series was logged (WAL order: series before samples).
-  bool logged() const { return logged_.load(std::memory_order_acquire); }
-  void set_logged() { logged_.store(true, std::memory_order_release); }
+  // Read without the lock.
+  bool logged() const { return (state() & kLogged) != 0; }
+  void set_logged() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { SetState(state() | kLogged); }
 
   // Wall time (seconds since the epoch) of the last append of a sample to this series by an
   // appender that tracks activity (HeadOptions::activity_clock); 0 if none. Read without the lock.
-  uint32_t active_at_s() const { return active_at_s_.load(std::memory_order_relaxed); }
+  uint32_t active_at_s() const { return static_cast<uint32_t>(state()); }
   void MarkActive(uint32_t now_s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (now_s > active_at_s()) active_at_s_.store(now_s, std::memory_order_relaxed);
+    if (now_s > active_at_s()) SetState((state() & ~uint64_t{0xFFFFFFFF}) | now_s);
   }
 
  private:
+  MemSeries(uint64_t ref, const char* label_block)
+      : ref_(ref), labels_(labels::Labels::Borrowing(label_block)) {}
+
   void CutHeadChunk(int64_t t, int64_t chunk_range_ms, ChunkSink* sink)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool has_head_chunk() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -188,9 +202,18 @@ class MemSeries {
   }
 
   const uint64_t ref_;
-  const labels::Labels labels_;
-  std::atomic<bool> logged_{false};
-  std::atomic<uint32_t> active_at_s_{0};  // fills the padding after logged_: no extra bytes
+  const labels::Labels labels_;  // borrows the block after the object (New)
+  // One word for what is read without the lock (active_at_s, logged) and what the lock guards
+  // (dead, pending commits): bits 0-31 active_at_s, 32 logged, 33 dead, 34-63 pending count.
+  // Written only under mu_, so plain atomic stores suffice (no read-modify-write instructions).
+  static constexpr uint64_t kLogged = uint64_t{1} << 32;
+  static constexpr uint64_t kDead = uint64_t{1} << 33;
+  static constexpr uint64_t kPendingOne = uint64_t{1} << 34;
+  uint64_t state() const { return state_.load(std::memory_order_acquire); }
+  void SetState(uint64_t v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    state_.store(v, std::memory_order_release);
+  }
+  std::atomic<uint64_t> state_{0};
 
   mutable absl::Mutex mu_;
   MmappedChunkList mmapped_ ABSL_GUARDED_BY(mu_);
@@ -198,8 +221,6 @@ class MemSeries {
   std::unique_ptr<OOOState> ooo_ ABSL_GUARDED_BY(mu_);
   int64_t last_t_ ABSL_GUARDED_BY(mu_) = INT64_MIN;
   uint64_t last_v_bits_ ABSL_GUARDED_BY(mu_) = 0;
-  uint32_t pending_commits_ ABSL_GUARDED_BY(mu_) = 0;
-  bool dead_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // rangeForTimestamp of §9.2: the end of t's aligned window (Go's truncating division).

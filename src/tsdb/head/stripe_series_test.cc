@@ -21,7 +21,7 @@ TEST(StripeSeriesTest, GcOfManySeriesNeverHoldsTwoStripes) {
   for (int i = 1; i <= kN; i++) {
     labels::Labels l = Nth(i);
     const uint64_t h = l.Hash();
-    auto [s, inserted] = ss.GetOrSet(h, std::make_unique<MemSeries>(i, std::move(l)));
+    auto [s, inserted] = ss.GetOrSet(h, MemSeries::New(i, l.data()));
     ASSERT_TRUE(inserted);
   }
   ASSERT_EQ(ss.size(), size_t(kN));
