@@ -50,7 +50,7 @@ class SeriesLifecycle {
 struct HeadOptions {
   // Block range R: chunks never cross an R-aligned boundary; the appendable window is R/2.
   int64_t chunk_range_ms = 2 * 3600 * 1000;
-  // Series stripes (power of two). Each costs 64 bytes even when the head is empty, and Strata
+  // Series stripes (power of two). Each costs 128 bytes even when the head is empty, and Strata
   // keeps one head per tenant, so the default is far below Prometheus's 16384 (Cortex flag
   // -blocks-storage.tsdb.stripe-size).
   size_t stripe_size = 128;
