@@ -88,7 +88,8 @@ TEST_F(DBCrashTest, ReplayOnWorkerThreadsEqualsSingleThreaded) {
   Model m;
   {
     auto db = Open(DefaultFs(), dir_.path());
-    // 144k samples, all passing through the shards (most are then found in m-mapped chunks).
+    // 144k samples: those in m-mapped chunks are dropped before the shards, the rest and the
+    // OOO samples start the workers.
     InOrder(*db, &m, 600, 0, kHour, 15000);
     OOO(*db, &m, 600, 10 * kMinute, 50 * kMinute);  // 24k OOO samples, a marker per 4
   }

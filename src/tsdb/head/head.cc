@@ -138,15 +138,20 @@ MemSeries* Head::GetOrCreate(std::span<const labels::Label> lbls, std::string* s
   return s;
 }
 
-MemSeries* Head::CreateWithRef(uint64_t ref, labels::Labels lbls) {
-  const uint64_t hash = lbls.Hash();
+MemSeries* Head::CreateWithRef(uint64_t ref, labels::Labels lbls, uint64_t hash, bool* created) {
   auto [s, inserted] = series_.GetOrSet(hash, MemSeries::New(ref, lbls.data()));
+  *created = inserted;
   if (inserted) {
-    postings_.Add(s->ref(), s->labels());
     AtomicMax(last_series_ref_, ref);
     if (opts_.lifecycle != nullptr) opts_.lifecycle->PostCreation(s->labels(), /*replayed=*/true);
   }
   return s;
+}
+
+uint64_t Head::SeriesRef(const labels::Labels& lset) const {
+  ReaderEpochGuard guard(&epochs_);
+  const MemSeries* s = series_.GetByHash(lset.Hash(), lset.data());
+  return s == nullptr ? 0 : s->ref();
 }
 
 void Head::UpdateTimes(int64_t mint, int64_t maxt) {

@@ -151,6 +151,12 @@ class Head {
   // HeadOptions::activity_clock; 0 without one. Walks every series.
   size_t CountActiveSince(int64_t since_ms) const;
   const ReplayStats& replay_stats() const { return replay_stats_; }
+  // The ref of the series with these labels, or 0 if the head has none (tests, tools).
+  uint64_t SeriesRef(const labels::Labels& lset) const;
+  // The refs the postings list for name=value (all series: "", "") holds (tests, tools).
+  std::vector<uint64_t> Postings(std::string_view name, std::string_view value) const {
+    return postings_.Get(name, value);
+  }
   // Makes everything logged durable (fsync of WAL, WBL and chunks_head).
   absl::Status Sync();
   // A sticky write error of the WAL/WBL (after which appends are refused), or OK.
@@ -170,7 +176,10 @@ class Head {
   // label encoding. Returns nullptr if creation is refused (*refusal says why).
   MemSeries* GetOrCreate(std::span<const labels::Label> lbls, std::string* scratch, bool* created,
                          storage::AppendResult* refusal);
-  MemSeries* CreateWithRef(uint64_t ref, labels::Labels lbls);
+  // Replay: the series with these labels (`hash` is their Hash()), created with `ref` unless it
+  // exists (*created says which). Thread-safe. Leaves the postings to the caller, who adds them
+  // in bulk.
+  MemSeries* CreateWithRef(uint64_t ref, labels::Labels lbls, uint64_t hash, bool* created);
   ChunkSink* chunk_sink() const;
   void UpdateTimes(int64_t mint, int64_t maxt);
   void UpdateOOOTimes(int64_t mint, int64_t maxt);

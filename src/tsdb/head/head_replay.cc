@@ -14,6 +14,7 @@
 // again.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -27,23 +28,52 @@
 
 namespace strata::tsdb::head {
 
-class HeadReplayer {
+class HeadReplayer final : private ReplaySeriesSink {
  public:
   HeadReplayer(Head* head, int64_t min_valid)
-      : h_(head), min_valid_(min_valid), shards_(ApplyOptions(head, min_valid)) {}
+      : h_(head),
+        min_valid_(min_valid),
+        threads_(ApplyOptions(head, min_valid, this).shards),
+        shards_(ApplyOptions(head, min_valid, this)) {}
 
   absl::Status LoadChunks();
-  // Reads a log directory range record by record; repairs it at a corruption.
-  absl::Status ReplayLog(const wal::SegmentRange& range, bool is_wbl);
+  // Reads a log directory range record by record; repairs it at a corruption. With
+  // `tail_checked`: if the range held records and was read to its end, cuts a torn tail there
+  // and sets *tail_checked.
+  absl::Status ReplayLog(const wal::SegmentRange& range, bool is_wbl, bool* tail_checked = nullptr);
   absl::Status ReplayWal();
+  // Whether replay read the WAL's last non-empty segment to its end and cut a torn tail there:
+  // opening the WAL for writing need not read that segment again.
+  bool wal_tail_checked() const { return wal_tail_checked_; }
 
  private:
-  static ReplayApplyOptions ApplyOptions(Head* h, int64_t min_valid);
-  // Remembers the series of a log ref, so that samples find it without the head's locks.
-  void Remember(uint64_t ref, MemSeries* s);
+  // Where the samples of a log ref go, and the newest in-order time already in the chunks loaded
+  // for it from chunks_head/: older samples would be dropped when applied (the series' last_t
+  // only grows during replay), so they are dropped before reaching the shards.
+  struct RefTarget {
+    static constexpr uint32_t kNone = UINT32_MAX;
+    ReplaySlot slot{kNone, 0};
+    int64_t loaded_upto = INT64_MIN;
+    bool known() const { return slot.shard != kNone; }
+  };
+
+  static ReplayApplyOptions ApplyOptions(Head* h, int64_t min_valid, ReplaySeriesSink* sink);
+  // ReplaySeriesSink, called on the shards' threads.
+  MemSeries* Create(uint64_t ref, labels::Labels lset, uint64_t hash, bool* created) override;
+  // Adds the replayed series to the postings, in bulk once all exist: in ref order every list
+  // only grows at its end (series created in parallel arrive out of ref order).
+  void IndexCreated();
+
   absl::Status OnRecord(std::string_view rec, bool is_wbl);
-  void OnSeries(const record::RefSeries& rs);
-  MemSeries* Lookup(uint64_t ref);
+  void OnSeries(record::RefSeries& rs);
+  void OnSamples(bool is_wbl);
+  // Queues the in-order chunks loaded for `ref` (the first series record of a ref takes them);
+  // returns the newest time in them, or INT64_MIN if none is kept.
+  int64_t QueueLoadedChunks(uint64_t ref, ReplaySlot slot);
+  // The entry of a log ref, created unknown. Refs are dense (the head numbers series from 1),
+  // so mostly a vector: the table is read once per sample and must stay small and cache-friendly.
+  RefTarget& Target(uint64_t ref);
+  const RefTarget* Lookup(uint64_t ref);
 
   struct OOOChunk {
     uint64_t series_ref;
@@ -53,12 +83,12 @@ class HeadReplayer {
 
   Head* const h_;
   const int64_t min_valid_;
+  const size_t threads_;  // replay's, also for the postings
+  bool wal_tail_checked_ = false;
   absl::flat_hash_map<uint64_t, std::vector<MmappedChunk>> chunks_by_series_;  // in-order
   absl::flat_hash_map<uint64_t, OOOChunk> ooo_chunks_;  // by chunk ref, until a marker names it
-  absl::flat_hash_map<uint64_t, uint64_t> ref_aliases_;  // WAL ref → series ref (duplicate labels)
-  // Log ref → series. Refs are dense (the head numbers series from 1), so mostly a vector.
-  std::vector<MemSeries*> by_ref_;
-  absl::flat_hash_map<uint64_t, MemSeries*> by_sparse_ref_;
+  std::vector<RefTarget> by_ref_;
+  absl::flat_hash_map<uint64_t, RefTarget> by_sparse_ref_;
   ReplayShards shards_;
   record::Decoder dec_;
   std::vector<record::RefSeries> series_;
@@ -66,8 +96,9 @@ class HeadReplayer {
   std::vector<record::RefMmapMarker> markers_;
 };
 
-ReplayApplyOptions HeadReplayer::ApplyOptions(Head* h, int64_t min_valid) {
+ReplayApplyOptions HeadReplayer::ApplyOptions(Head* h, int64_t min_valid, ReplaySeriesSink* sink) {
   ReplayApplyOptions o;
+  o.series_sink = sink;
   o.min_valid_time = min_valid;
   o.chunk_range_ms = h->opts_.chunk_range_ms;
   o.ooo_cap_max = h->opts_.ooo_cap_max;
@@ -106,46 +137,62 @@ absl::Status HeadReplayer::LoadChunks() {
   return s;
 }
 
-void HeadReplayer::Remember(uint64_t ref, MemSeries* s) {
-  constexpr uint64_t kMaxDense = uint64_t{1} << 26;  // 512 MiB of pointers: beyond, a hash map
-  if (ref >= kMaxDense) {
-    by_sparse_ref_[ref] = s;
-    return;
-  }
+HeadReplayer::RefTarget& HeadReplayer::Target(uint64_t ref) {
+  constexpr uint64_t kMaxDense = uint64_t{1} << 25;  // 512 MiB of entries: beyond, a hash map
+  if (ref >= kMaxDense) return by_sparse_ref_[ref];
   if (ref >= by_ref_.size()) by_ref_.resize(std::max<uint64_t>(ref + 1, by_ref_.size() * 2));
-  by_ref_[ref] = s;
+  return by_ref_[ref];
 }
 
-MemSeries* HeadReplayer::Lookup(uint64_t ref) {
-  if (ref < by_ref_.size() && by_ref_[ref] != nullptr) return by_ref_[ref];
-  if (auto it = by_sparse_ref_.find(ref); it != by_sparse_ref_.end()) return it->second;
+const HeadReplayer::RefTarget* HeadReplayer::Lookup(uint64_t ref) {
+  if (ref < by_ref_.size() && by_ref_[ref].known()) return &by_ref_[ref];
+  if (auto it = by_sparse_ref_.find(ref); it != by_sparse_ref_.end()) return &it->second;
   h_->replay_stats_.unknown_series_refs++;
   return nullptr;
 }
 
-void HeadReplayer::OnSeries(const record::RefSeries& rs) {
-  MemSeries* s = h_->CreateWithRef(rs.ref, rs.labels);
-  {
-    absl::MutexLock l(&s->mu());
-    s->set_logged();
-  }
-  Remember(rs.ref, s);
-  if (s->ref() != rs.ref) ref_aliases_[rs.ref] = s->ref();
-  auto it = chunks_by_series_.find(rs.ref);
-  if (it == chunks_by_series_.end()) return;
-  // A series met again under a second ref may have samples of the first still being applied:
-  // its chunks must go after them.
-  if (s->ref() != rs.ref) shards_.Drain();
+MemSeries* HeadReplayer::Create(uint64_t ref, labels::Labels lset, uint64_t hash, bool* created) {
+  return h_->CreateWithRef(ref, std::move(lset), hash, created);
+}
+
+void HeadReplayer::IndexCreated() {
+  std::vector<std::pair<uint64_t, const labels::Labels*>> entries;
+  for (const MemSeries* s : shards_.TakeCreated()) entries.emplace_back(s->ref(), &s->labels());
+  std::sort(entries.begin(), entries.end());
+  h_->postings_.AddMany(entries, threads_);
+}
+
+void HeadReplayer::OnSeries(record::RefSeries& rs) {
+  const ReplaySlot slot = shards_.AddSeries(rs.ref, std::move(rs.labels));
+  Target(rs.ref) = RefTarget{slot, QueueLoadedChunks(rs.ref, slot)};
+}
+
+int64_t HeadReplayer::QueueLoadedChunks(uint64_t ref, ReplaySlot slot) {
+  auto it = chunks_by_series_.find(ref);
+  if (it == chunks_by_series_.end()) return INT64_MIN;
   std::vector<MmappedChunk>& loaded = it->second;
   std::sort(loaded.begin(), loaded.end(), [](const MmappedChunk& a, const MmappedChunk& b) {
     return a.min_time < b.min_time;
   });
-  absl::MutexLock l(&s->mu());
+  // Adding a chunk raises the series' last_t to at least its max time.
+  int64_t upto = INT64_MIN;
   for (const MmappedChunk& c : loaded) {
     if (c.max_time < min_valid_) continue;  // already in a block
-    s->AddMmappedChunk(c, /*ooo=*/false);
+    shards_.AddLoadedChunk(slot, c);
+    upto = std::max(upto, c.max_time);
   }
   chunks_by_series_.erase(it);
+  return upto;
+}
+
+void HeadReplayer::OnSamples(bool is_wbl) {
+  const auto kind = is_wbl ? ReplayOp::Kind::kOOO : ReplayOp::Kind::kInOrder;
+  for (const record::RefSample& x : samples_) {
+    const RefTarget* target = Lookup(x.ref);
+    if (target == nullptr) continue;
+    if (!is_wbl && (x.t < min_valid_ || x.t <= target->loaded_upto)) continue;
+    shards_.AddSample(target->slot, kind, x.t, x.v);
+  }
 }
 
 absl::Status HeadReplayer::OnRecord(std::string_view rec, bool is_wbl) {
@@ -154,17 +201,11 @@ absl::Status HeadReplayer::OnRecord(std::string_view rec, bool is_wbl) {
   switch (*type) {
     case record::RecordType::kSeries:
       RETURN_IF_ERROR(dec_.Series(rec, &series_));
-      for (const record::RefSeries& rs : series_) OnSeries(rs);
+      for (record::RefSeries& rs : series_) OnSeries(rs);
       return absl::OkStatus();
     case record::RecordType::kSamples:
       RETURN_IF_ERROR(dec_.Samples(rec, &samples_));
-      for (const record::RefSample& x : samples_) {
-        MemSeries* s = Lookup(x.ref);
-        if (s == nullptr) continue;
-        if (!is_wbl && x.t < min_valid_) continue;
-        const auto kind = is_wbl ? ReplayOp::Kind::kOOO : ReplayOp::Kind::kInOrder;
-        shards_.Add(s->ref(), ReplayOp{s, x.t, x.v, kind, {}});
-      }
+      OnSamples(is_wbl);
       return absl::OkStatus();
     case record::RecordType::kMmapMarkers:
       RETURN_IF_ERROR(dec_.MmapMarkers(rec, &markers_));
@@ -180,15 +221,18 @@ void HeadReplayer::OnMarker(const record::RefMmapMarker& m) {
   // ignored: the samples logged before it stay in the OOO head.
   auto it = ooo_chunks_.find(m.mmap_ref);
   if (it == ooo_chunks_.end() || it->second.series_ref != m.ref) return;
-  MemSeries* s = Lookup(m.ref);
-  if (s == nullptr) return;
-  shards_.Add(s->ref(), ReplayOp{s, 0, 0, ReplayOp::Kind::kMarker, it->second.chunk});
+  const RefTarget* target = Lookup(m.ref);
+  if (target == nullptr) return;
+  shards_.AddMarker(target->slot, it->second.chunk);
   ooo_chunks_.erase(it);
 }
 
-absl::Status HeadReplayer::ReplayLog(const wal::SegmentRange& range, bool is_wbl) {
+absl::Status HeadReplayer::ReplayLog(const wal::SegmentRange& range, bool is_wbl,
+                                     bool* tail_checked) {
   ASSIGN_OR_RETURN(auto reader, wal::Reader::Open(h_->fs_, range));
+  bool any = false;
   while (reader->Next()) {
+    any = true;
     (is_wbl ? h_->replay_stats_.wbl_records : h_->replay_stats_.wal_records)++;
     absl::Status s = OnRecord(reader->record(), is_wbl);
     if (!s.ok()) {
@@ -202,6 +246,12 @@ absl::Status HeadReplayer::ReplayLog(const wal::SegmentRange& range, bool is_wbl
     h_->replay_stats_.corruptions_repaired++;
     return wal::Repair(h_->fs_, range.dir, *reader->corruption());
   }
+  const std::optional<wal::Position>& torn = reader->torn_tail();
+  if (tail_checked == nullptr || (!any && !torn.has_value())) return absl::OkStatus();
+  // The range ends the log and had data, so its last non-empty segment is the log's, read to
+  // the end just now: cut what Wal::Open would (wal.cc RepairTornTail).
+  if (torn.has_value()) RETURN_IF_ERROR_CTX(wal::Repair(h_->fs_, range.dir, *torn), "torn tail");
+  *tail_checked = true;
   return absl::OkStatus();
 }
 
@@ -216,12 +266,15 @@ absl::Status HeadReplayer::ReplayWal() {
   } else if (!absl::IsNotFound(last.status())) {
     return last.status();
   }
-  RETURN_IF_ERROR_CTX(ReplayLog(wal::SegmentRange{wal_dir, checkpoint.index + 1}, false), "WAL");
+  RETURN_IF_ERROR_CTX(
+      ReplayLog(wal::SegmentRange{wal_dir, checkpoint.index + 1}, false, &wal_tail_checked_),
+      "WAL");
   const std::string wbl_dir = JoinPath(h_->dir_, "wbl");
   if (h_->fs_->IsDirectory(wbl_dir)) {
     RETURN_IF_ERROR_CTX(ReplayLog(wal::SegmentRange{wbl_dir}, true), "WBL");
   }
   const ReplayApplyCounts counts = shards_.Finish();
+  IndexCreated();
   h_->replay_stats_.samples += counts.samples;
   h_->replay_stats_.ooo_samples += counts.ooo_samples;
   if (counts.ooo_samples > 0) h_->UpdateOOOTimes(counts.ooo_min_t, counts.ooo_max_t);
@@ -237,6 +290,7 @@ absl::Status Head::Replay(int64_t min_valid_time) {
   wal::WalOptions o;
   o.segment_size_bytes = opts_.wal_segment_bytes;
   o.compress = opts_.wal_compression;
+  o.repair_torn_tail = !r.wal_tail_checked();  // a CRC pass over the last segment saved
   ASSIGN_OR_RETURN(wal_, wal::Wal::Open(fs_, JoinPath(dir_, "wal"), o));
   const std::string wbl_dir = JoinPath(dir_, "wbl");
   bool wbl_has_data = false;

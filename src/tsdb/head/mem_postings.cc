@@ -1,6 +1,7 @@
 #include "tsdb/head/mem_postings.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace strata::tsdb::head {
 namespace {
@@ -21,10 +22,56 @@ void InsertSorted(List* list, uint64_t ref) {
 
 void MemPostings::Add(uint64_t ref, const labels::Labels& labels) {
   absl::MutexLock l(&mu_);
-  InsertSorted(&m_[""][""], ref);
+  AddTo(&m_, ref, labels);
+}
+
+void MemPostings::AddMany(std::span<const std::pair<uint64_t, const labels::Labels*>> series,
+                          size_t threads) {
+  // Each part is a contiguous range of refs, so a list is the concatenation of its parts' lists.
+  constexpr size_t kMinPerPart = 4096;  // a thread is not worth it for fewer
+  const size_t n = std::clamp<size_t>(series.size() / kMinPerPart, 1, std::max<size_t>(1, threads));
+  std::vector<Index> parts(n);
+  auto build = [&series, &parts, n](size_t k) {
+    for (size_t i = series.size() * k / n; i < series.size() * (k + 1) / n; i++) {
+      AddTo(&parts[k], series[i].first, *series[i].second);
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (size_t k = 1; k < n; k++) helpers.emplace_back(build, k);
+    build(0);
+  }
+  absl::MutexLock l(&mu_);
+  for (Index& part : parts) {
+    for (auto& [name, values] : part) {
+      auto [it, inserted] = m_.try_emplace(name);
+      MergeValues(std::move(values), &it->second);
+    }
+  }
+}
+
+void MemPostings::MergeValues(Values&& part, Values* into) {
+  if (into->empty()) {
+    *into = std::move(part);
+    return;
+  }
+  const CompactStringLess less;
+  auto pos = into->begin();
+  for (auto& [value, list] : part) {
+    while (pos != into->end() && less(pos->first, value)) ++pos;
+    if (pos == into->end() || less(value, pos->first)) {
+      pos = std::next(into->emplace_hint(pos, value, std::move(list)));
+      continue;
+    }
+    for (uint64_t ref : list) InsertSorted(&pos->second, ref);
+  }
+}
+
+void MemPostings::AddTo(Index* m, uint64_t ref, const labels::Labels& labels) {
+  InsertSorted(&(*m)[""][""], ref);
   for (const labels::Label& lbl : labels) {
-    auto name_it = m_.find(lbl.name);
-    if (name_it == m_.end()) name_it = m_.emplace(std::string(lbl.name), Values()).first;
+    auto name_it = m->find(lbl.name);
+    if (name_it == m->end()) name_it = m->emplace(std::string(lbl.name), Values()).first;
     Values& values = name_it->second;
     auto value_it = values.find(lbl.value);
     if (value_it == values.end()) {

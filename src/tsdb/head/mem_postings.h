@@ -5,6 +5,7 @@
 #define STRATA_TSDB_HEAD_MEM_POSTINGS_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ namespace strata::tsdb::head {
 class MemPostings {
  public:
   void Add(uint64_t ref, const labels::Labels& labels);
+  // Add for each (ref, labels) pair, for replay's many series. `series` sorted by ref: `threads`
+  // threads each index a range of it, then the parts are merged in order (lists stay sorted by
+  // appending).
+  void AddMany(std::span<const std::pair<uint64_t, const labels::Labels*>> series, size_t threads);
   // Removes the given series refs from every list they are in; drops empty lists.
   void Delete(const absl::flat_hash_set<uint64_t>& refs,
               const std::vector<labels::Labels>& their_labels);
@@ -41,8 +46,12 @@ class MemPostings {
   // 16-byte keys: one entry per distinct value, often one per series, costs a third less than
   // with std::string keys.
   using Values = absl::btree_map<CompactString, List, CompactStringLess>;
+  using Index = absl::btree_map<std::string, Values, std::less<>>;
+  static void AddTo(Index* m, uint64_t ref, const labels::Labels& labels);
+  // Moves `part`'s lists into `into`: one ordered walk of both.
+  static void MergeValues(Values&& part, Values* into);
   mutable absl::Mutex mu_;
-  absl::btree_map<std::string, Values, std::less<>> m_ ABSL_GUARDED_BY(mu_);
+  Index m_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace strata::tsdb::head

@@ -303,8 +303,34 @@ void CheckEveryTruncation(const std::vector<T>& entries, Encode encode, Decode d
   }
 }
 
+// Deltas whose zigzag varints take one, two (decoded inline) and three or more bytes, at the
+// boundaries between those lengths.
+std::vector<RefSample> VarintLengthSamples() {
+  std::vector<RefSample> out = {{100000, 1700000000000, 0}};
+  for (int64_t d : {0, 1, -1, 63, -64, 64, -65, 8191, -8192, 8192, -8193, 1 << 20, -(1 << 20)}) {
+    out.push_back({uint64_t(100000 + d), 1700000000000 - d, double(d)});
+  }
+  return out;
+}
+
+TEST(RecordTest, SamplesDeltasOfEveryVarintLengthRoundTrip) {
+  std::string rec;
+  EncodeSamples(VarintLengthSamples(), &rec);
+  Decoder dec;
+  std::vector<RefSample> out;
+  ASSERT_TRUE(dec.Samples(rec, &out).ok());
+  ExpectSamplesEq(out, VarintLengthSamples());
+}
+
 TEST(RecordTest, EveryTruncationIsDataLossOrAnEntryBoundary) {
   Decoder dec;
+  CheckEveryTruncation<RefSample>(
+      VarintLengthSamples(), EncodeSamples,
+      [&](std::string_view r, std::vector<RefSample>* o) { return dec.Samples(r, o); },
+      [](const RefSample& a, const RefSample& b) {
+        return a.ref == b.ref && a.t == b.t && Bits(a.v) == Bits(b.v);
+      },
+      17);
   CheckEveryTruncation<RefSample>(
       EdgeSamples(), EncodeSamples,
       [&](std::string_view r, std::vector<RefSample>* o) { return dec.Samples(r, o); },
