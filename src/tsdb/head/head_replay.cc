@@ -88,6 +88,7 @@ class HeadReplayer final : private ReplaySeriesSink {
   absl::flat_hash_map<uint64_t, std::vector<MmappedChunk>> chunks_by_series_;  // in-order
   absl::flat_hash_map<uint64_t, OOOChunk> ooo_chunks_;  // by chunk ref, until a marker names it
   std::vector<RefTarget> by_ref_;
+  uint64_t series_met_ = 0;  // Target calls: series records read
   absl::flat_hash_map<uint64_t, RefTarget> by_sparse_ref_;
   ReplayShards shards_;
   record::Decoder dec_;
@@ -138,8 +139,14 @@ absl::Status HeadReplayer::LoadChunks() {
 }
 
 HeadReplayer::RefTarget& HeadReplayer::Target(uint64_t ref) {
-  constexpr uint64_t kMaxDense = uint64_t{1} << 25;  // 512 MiB of entries: beyond, a hash map
-  if (ref >= kMaxDense) return by_sparse_ref_[ref];
+  // Dense only while refs stay near the number of series met: refs only grow over a tenant's
+  // life, so after much churn a WAL holds few series with large refs, and a table sized by the
+  // largest ref would cost far more than the series (a hash map then, slower but bounded).
+  constexpr uint64_t kMaxDense = uint64_t{1} << 25;
+  series_met_++;
+  if (ref >= kMaxDense || ref > 4 * series_met_ + (uint64_t{1} << 16)) {
+    return by_sparse_ref_[ref];
+  }
   if (ref >= by_ref_.size()) by_ref_.resize(std::max<uint64_t>(ref + 1, by_ref_.size() * 2));
   return by_ref_[ref];
 }

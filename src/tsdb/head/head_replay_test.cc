@@ -177,6 +177,30 @@ TEST_F(HeadReplayTest, ShardedReplayEqualsSingleThreaded) {
   }
 }
 
+// A long-lived tenant's WAL: few series with large refs (refs only grow), one beyond the dense
+// table's limit. They are looked up in a hash map, with the same result as small refs.
+TEST_F(HeadReplayTest, LargeRefsReplayLikeSmallOnes) {
+  const std::vector<uint64_t> refs = {20'000'000, 20'000'001, uint64_t{1} << 40};
+  std::vector<std::string> records;
+  std::vector<record::RefSeries> series;
+  for (size_t i = 0; i < refs.size(); i++) series.push_back({refs[i], Nth(int(i))});
+  records.push_back(SeriesRecord(series));
+  for (int k = 0; k < 3; k++) {
+    std::vector<record::RefSample> samples;
+    for (size_t i = 0; i < refs.size(); i++) samples.push_back({refs[i], k * kScrape, double(k)});
+    records.push_back(SamplesRecord(samples));
+  }
+  Log(records);
+  const Replayed got = Replay(2, INT64_MIN);
+  for (size_t i = 0; i < refs.size(); i++) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(got.refs.at(Nth(int(i)).ToString()), refs[i]);
+    EXPECT_EQ(got.data.at(Nth(int(i)).ToString()).size(), 3u);
+  }
+  EXPECT_EQ(got.stats.unknown_series_refs, 0u);
+  EXPECT_EQ(got.next_ref, refs.back() + 1);
+}
+
 // A record damaged in the middle of the log: everything before it is kept, the same way with
 // and without worker threads.
 TEST_F(HeadReplayTest, CorruptRecordCutsTheLogTheSameWay) {
