@@ -2,7 +2,6 @@
 
 #include <cstddef>
 
-#include "absl/hash/hash.h"
 #include "util/check.h"
 
 namespace strata {
@@ -28,10 +27,6 @@ CompactString& CompactString::operator=(CompactString&& o) noexcept {
     o.SetInline({});
   }
   return *this;
-}
-
-size_t CompactStringHash::operator()(std::string_view s) const {
-  return absl::Hash<std::string_view>()(s);
 }
 
 }  // namespace strata

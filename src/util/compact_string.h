@@ -19,7 +19,7 @@ class CompactString {
     o.SetInline({});
   }
   CompactString& operator=(CompactString&& o) noexcept;
-  // Copies are deep. (Hash maps need the copy: they move a const key by copying it.)
+  // Copies are deep. (Maps need the copy: they may move a const key by copying it.)
   CompactString(const CompactString& o) : CompactString(o.view()) {}
   CompactString& operator=(const CompactString& o) {
     if (this != &o) *this = CompactString(o.view());
@@ -65,13 +65,8 @@ class CompactString {
 };
 static_assert(sizeof(CompactString) == 16);
 
-// Transparent hash and equality, so that maps keyed by CompactString are searched with a
+// Transparent order, so that sorted maps keyed by CompactString are searched with a
 // std::string_view without building a key.
-struct CompactStringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const;
-  size_t operator()(const CompactString& s) const { return (*this)(s.view()); }
-};
 struct CompactStringLess {
   using is_transparent = void;
   template <typename A, typename B>
@@ -80,15 +75,6 @@ struct CompactStringLess {
   }
   static std::string_view View(std::string_view s) { return s; }
   static std::string_view View(const CompactString& s) { return s.view(); }
-};
-struct CompactStringEq {
-  using is_transparent = void;
-  static std::string_view View(std::string_view s) { return s; }
-  static std::string_view View(const CompactString& s) { return s.view(); }
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const {
-    return View(a) == View(b);
-  }
 };
 
 }  // namespace strata

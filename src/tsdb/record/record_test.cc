@@ -324,20 +324,15 @@ TEST(RecordTest, SamplesDeltasOfEveryVarintLengthRoundTrip) {
 
 TEST(RecordTest, EveryTruncationIsDataLossOrAnEntryBoundary) {
   Decoder dec;
-  CheckEveryTruncation<RefSample>(
-      VarintLengthSamples(), EncodeSamples,
-      [&](std::string_view r, std::vector<RefSample>* o) { return dec.Samples(r, o); },
-      [](const RefSample& a, const RefSample& b) {
-        return a.ref == b.ref && a.t == b.t && Bits(a.v) == Bits(b.v);
-      },
-      17);
-  CheckEveryTruncation<RefSample>(
-      EdgeSamples(), EncodeSamples,
-      [&](std::string_view r, std::vector<RefSample>* o) { return dec.Samples(r, o); },
-      [](const RefSample& a, const RefSample& b) {
-        return a.ref == b.ref && a.t == b.t && Bits(a.v) == Bits(b.v);
-      },
-      17);
+  for (const std::vector<RefSample>& samples : {VarintLengthSamples(), EdgeSamples()}) {
+    CheckEveryTruncation<RefSample>(
+        samples, EncodeSamples,
+        [&](std::string_view r, std::vector<RefSample>* o) { return dec.Samples(r, o); },
+        [](const RefSample& a, const RefSample& b) {
+          return a.ref == b.ref && a.t == b.t && Bits(a.v) == Bits(b.v);
+        },
+        17);
+  }
   std::vector<RefSeries> series = {{1, labels::Labels{{"__name__", "a"}, {"b", "c"}}},
                                    {2, labels::Labels{{"x", std::string(200, 'y')}}}};
   CheckEveryTruncation<RefSeries>(
