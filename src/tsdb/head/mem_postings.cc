@@ -4,21 +4,6 @@
 #include <thread>
 
 namespace strata::tsdb::head {
-namespace {
-
-// Refs are handed out in increasing order, so appending nearly always keeps a list sorted;
-// concurrent creations can arrive slightly out of order and are inserted in place.
-template <typename List>
-void InsertSorted(List* list, uint64_t ref) {
-  if (list->empty() || list->back() < ref) {
-    list->push_back(ref);
-    return;
-  }
-  auto it = std::lower_bound(list->begin(), list->end(), ref);
-  if (it == list->end() || *it != ref) list->insert(it, ref);
-}
-
-}  // namespace
 
 void MemPostings::Add(uint64_t ref, const labels::Labels& labels) {
   absl::MutexLock l(&mu_);
@@ -63,12 +48,12 @@ void MemPostings::MergeValues(Values&& part, Values* into) {
       pos = std::next(into->emplace_hint(pos, value, std::move(list)));
       continue;
     }
-    for (uint64_t ref : list) InsertSorted(&pos->second, ref);
+    list.ForEach([&pos](uint64_t ref) { pos->second.Insert(ref); });
   }
 }
 
 void MemPostings::AddTo(Index* m, uint64_t ref, const labels::Labels& labels) {
-  InsertSorted(&(*m)[""][""], ref);
+  (*m)[""][""].Insert(ref);
   for (const labels::Label& lbl : labels) {
     auto name_it = m->find(lbl.name);
     if (name_it == m->end()) name_it = m->emplace(std::string(lbl.name), Values()).first;
@@ -77,19 +62,13 @@ void MemPostings::AddTo(Index* m, uint64_t ref, const labels::Labels& labels) {
     if (value_it == values.end()) {
       value_it = values.emplace(CompactString(lbl.value), List()).first;
     }
-    InsertSorted(&value_it->second, ref);
+    value_it->second.Insert(ref);
   }
 }
 
 void MemPostings::Delete(const absl::flat_hash_set<uint64_t>& refs,
                          const std::vector<labels::Labels>& their_labels) {
   if (refs.empty()) return;
-  auto prune = [&refs](List* list) {
-    list->erase(std::remove_if(list->begin(), list->end(),
-                               [&refs](uint64_t r) { return refs.contains(r); }),
-                list->end());
-    if (list->capacity() > 2 * list->size() + 16) list->shrink_to_fit();
-  };
   absl::MutexLock l(&mu_);
   // Only the lists of the removed series' label pairs can contain their refs.
   absl::flat_hash_set<std::pair<std::string_view, std::string_view>> pairs;
@@ -102,7 +81,7 @@ void MemPostings::Delete(const absl::flat_hash_set<uint64_t>& refs,
     if (n == m_.end()) continue;
     auto v = n->second.find(value);
     if (v == n->second.end()) continue;
-    prune(&v->second);
+    v->second.RemoveAll(refs);
     if (v->second.empty()) n->second.erase(v);
     if (n->second.empty()) m_.erase(n);
   }
@@ -114,7 +93,9 @@ std::vector<uint64_t> MemPostings::Get(std::string_view name, std::string_view v
   if (n == m_.end()) return {};
   auto v = n->second.find(value);
   if (v == n->second.end()) return {};
-  return std::vector<uint64_t>(v->second.begin(), v->second.end());
+  std::vector<uint64_t> out;
+  v->second.AppendTo(&out);
+  return out;
 }
 
 std::vector<uint64_t> MemPostings::GetUnion(std::string_view name,
@@ -126,7 +107,7 @@ std::vector<uint64_t> MemPostings::GetUnion(std::string_view name,
     if (n == m_.end()) return {};
     for (const std::string& value : values) {
       auto v = n->second.find(value);
-      if (v != n->second.end()) out.insert(out.end(), v->second.begin(), v->second.end());
+      if (v != n->second.end()) v->second.AppendTo(&out);
     }
   }
   std::sort(out.begin(), out.end());
@@ -158,8 +139,7 @@ size_t MemPostings::MemoryBytes() const {
   for (const auto& [name, values] : m_) {
     n += name.capacity() + 64;  // node overhead of the outer btree, approximately
     for (const auto& [value, refs] : values) {
-      n += sizeof(value) + value.heap_bytes() + sizeof(List) +
-           (refs.capacity() > 1 ? refs.capacity() * sizeof(uint64_t) : 0);
+      n += sizeof(value) + value.heap_bytes() + sizeof(List) + refs.heap_bytes();
     }
   }
   return n;

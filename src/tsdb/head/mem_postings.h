@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "labels/labels.h"
+#include "tsdb/head/postings_list.h"
 #include "util/compact_string.h"
 
 namespace strata::tsdb::head {
@@ -40,9 +40,7 @@ class MemPostings {
   size_t MemoryBytes() const;
 
  private:
-  // Many label values name one series only (an id, a pod name): one ref is kept inline, without
-  // a heap block of its own (~32 bytes saved per such value).
-  using List = absl::InlinedVector<uint64_t, 1>;
+  using List = PostingsList;
   // 16-byte keys: one entry per distinct value, often one per series, costs a third less than
   // with std::string keys.
   using Values = absl::btree_map<CompactString, List, CompactStringLess>;
