@@ -4,11 +4,13 @@
 #include <cstring>
 
 #include "util/coding.h"
+#include "util/malloc_size.h"
 
 namespace strata::tsdb::chunkenc {
 
 void ByteBlockRef::resize(size_t n) {
   if (n <= *size_) return;
+  n = MallocFriendlySize(n);  // the block will grow on: use what malloc gives anyway
   CHECK(n <= UINT32_MAX);
   auto grown = std::make_unique<char[]>(n);  // zeroed
   if (*size_ > 0) std::memcpy(grown.get(), block_->get(), *size_);
