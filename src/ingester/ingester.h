@@ -46,7 +46,7 @@ struct IngesterConfig {
   bool active_series_enabled = true;
   int64_t active_series_update_period_ms = 60 * 1000;
   int64_t active_series_idle_timeout_ms = 10 * 60 * 1000;
-  size_t stripe_size = 128;
+  size_t stripe_size = 32;
   size_t ooo_cap_max = 32;
   bool wal_compression = false;
   uint64_t wal_segment_bytes = 128ull << 20;

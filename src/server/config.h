@@ -85,8 +85,8 @@ struct TsdbConfig {
   bool flush_blocks_on_shutdown = false;                 // flush_blocks_on_shutdown
   int64_t max_tsdb_opening_concurrency_on_startup = 10;  // max_tsdb_opening_concurrency_on_startup
   // stripe_size: power of two. Cortex's default is 16384; Strata keeps one head per tenant and
-  // each stripe costs memory even when empty, hence 128 (tsdb::HeadOptions).
-  int64_t stripe_size = 128;
+  // each stripe costs memory even when empty, hence 32 (tsdb::HeadOptions).
+  int64_t stripe_size = 32;
   int64_t wal_segment_size_bytes = 134217728;  // wal_segment_size_bytes: multiple of 32 KiB
   std::string wal_compression_type;            // wal_compression_type: "" (off) or "snappy"
   int64_t out_of_order_cap_max = 32;           // out_of_order_cap_max: 1..255

@@ -73,7 +73,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(t.close_idle_tsdb_timeout_ms, 0);
   EXPECT_FALSE(t.flush_blocks_on_shutdown);
   EXPECT_EQ(t.max_tsdb_opening_concurrency_on_startup, 10);
-  EXPECT_EQ(t.stripe_size, 128);
+  EXPECT_EQ(t.stripe_size, 32);
   EXPECT_EQ(t.wal_segment_size_bytes, 134217728);
   EXPECT_EQ(t.wal_compression_type, "");
   EXPECT_EQ(t.out_of_order_cap_max, 32);
