@@ -19,6 +19,8 @@
 // -metric_names=N: spreads series over N metric names, series % N picking one of
 //   node_cpu_seconds_total, process_cpu_seconds_total, container_cpu_seconds_total,
 //   http_requests_total, then m<k>_total (default 1: every series is node_cpu_seconds_total).
+// -openmetrics=PATH: writes the load's samples to PATH as OpenMetrics (see WriteOpenMetrics)
+//   instead of pushing them.
 // The last output line is machine-readable for bench/compare: "raw server_cpu_seconds=...".
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -26,6 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -57,6 +60,7 @@ struct Options {
   int64_t start_ms = 1700000000000;
   int namespaces = 0;
   int metric_names = 1;
+  std::string openmetrics;  // if set: write the load there as OpenMetrics and push nothing
 };
 
 bool ParseFlag(const char* arg, const char* name, std::string* out) {
@@ -86,6 +90,7 @@ Options ParseOptions(int argc, char** argv) {
     else if (ParseFlag(argv[i], "start_ms", &v)) start = v;
     else if (ParseFlag(argv[i], "namespaces", &v)) o.namespaces = std::stoi(v);
     else if (ParseFlag(argv[i], "metric_names", &v)) o.metric_names = std::stoi(v);
+    else if (ParseFlag(argv[i], "openmetrics", &v)) o.openmetrics = v;
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       std::exit(2);
@@ -120,13 +125,14 @@ std::string MetricName(int k) {
   return "m" + std::to_string(k) + "_total";
 }
 
-// One request per (scrape round, batch of series), with labels shaped like a node exporter's.
-std::vector<Request> BuildRequests(const Options& o) {
-  std::vector<Request> out;
+// The load's samples in push order: one request per (scrape round, batch of series), with labels
+// shaped like a node exporter's. Calls on_series(s, ts) for each series of a request, then
+// on_request(tenant, batch_index, req) once the request is full.
+template <typename OnSeries, typename OnRequest>
+void GenerateLoad(const Options& o, OnSeries on_series, OnRequest on_request) {
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> unit(0, 1);
   const int64_t start = o.start_ms;
-  std::string raw;
   for (int round = 0; round < o.samples; round++) {
     for (int first = 0; first < o.series; first += o.batch) {
       strata::prompb::WriteRequest req;
@@ -144,18 +150,67 @@ std::vector<Request> BuildRequests(const Options& o) {
           t -= static_cast<int64_t>(unit(rng) * o.ooo_max_ms) + 1;
         }
         ts.samples.push_back({round * 1.5 + s, t});
+        on_series(s, ts);
         req.timeseries.push_back(std::move(ts));
       }
-      Request r;
-      r.tenant = "tenant-" + std::to_string((first / o.batch) % o.tenants);
-      r.samples = static_cast<int>(req.timeseries.size());
-      r.batch_index = first / o.batch;
-      strata::prompb::EncodeWriteRequest(req, &raw);
-      strata::prompb::CompressSnappy(raw, &r.body);
-      out.push_back(std::move(r));
+      on_request("tenant-" + std::to_string((first / o.batch) % o.tenants), first / o.batch, req);
     }
   }
+}
+
+std::vector<Request> BuildRequests(const Options& o) {
+  std::vector<Request> out;
+  std::string raw;
+  GenerateLoad(
+      o, [](int, const strata::prompb::TimeSeries&) {},
+      [&](const std::string& tenant, int batch_index, const strata::prompb::WriteRequest& req) {
+        Request r;
+        r.tenant = tenant;
+        r.samples = static_cast<int>(req.timeseries.size());
+        r.batch_index = batch_index;
+        strata::prompb::EncodeWriteRequest(req, &raw);
+        strata::prompb::CompressSnappy(raw, &r.body);
+        out.push_back(std::move(r));
+      });
   return out;
+}
+
+// The same samples as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`
+// (Prometheus's own block writer on exactly the data the servers were sent): each series' samples
+// in time order, and of samples with the same timestamp only the first pushed, which is the one
+// a TSDB keeps (the later one is a duplicate).
+int WriteOpenMetrics(const Options& o, const std::string& path) {
+  std::vector<std::string> names(o.series);
+  std::vector<std::vector<std::pair<int64_t, double>>> samples(o.series);
+  GenerateLoad(
+      o,
+      [&](int s, const strata::prompb::TimeSeries& ts) {
+        if (names[s].empty()) {
+          names[s] = ts.labels[0].value + "{";
+          for (size_t i = 1; i < ts.labels.size(); i++) {
+            names[s] += (i > 1 ? "," : "") + ts.labels[i].name + "=\"" + ts.labels[i].value + "\"";
+          }
+          names[s] += "}";
+        }
+        samples[s].emplace_back(ts.samples[0].timestamp_ms, ts.samples[0].value);
+      },
+      [](const std::string&, int, const strata::prompb::WriteRequest&) {});
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    std::perror(path.c_str());
+    return 1;
+  }
+  for (int s = 0; s < o.series; s++) {
+    auto& v = samples[s];
+    std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < v.size(); i++) {
+      if (i > 0 && v[i].first == v[i - 1].first) continue;
+      std::fprintf(f, "%s %.17g %lld.%03lld\n", names[s].c_str(), v[i].second,
+                   static_cast<long long>(v[i].first / 1000), static_cast<long long>(v[i].first % 1000));
+    }
+  }
+  std::fprintf(f, "# EOF\n");
+  return std::fclose(f) == 0 ? 0 : 1;
 }
 
 int Connect(int port) {
@@ -230,6 +285,7 @@ double MetricOf(const Options& o, const char* name) {
 
 int main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
+  if (!o.openmetrics.empty()) return WriteOpenMetrics(o, o.openmetrics);
   std::fprintf(stderr, "building %d x %d samples...\n", o.series, o.samples);
   const std::vector<Request> reqs = BuildRequests(o);
   const double cpu0 = MetricOf(o, "process_cpu_seconds_total");
