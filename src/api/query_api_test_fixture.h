@@ -148,6 +148,10 @@ class QueryApiFixture : public ::testing::Test {
   void StartServer(bool auth_enabled = true) {
     promql::EngineOptions opts;
     opts.clock = &engine_clock_;
+    // Range queries split as far as they go: the API must answer the same, and the ingester's
+    // series are read from several threads (run under TSan).
+    opts.range_query_parts = 3;
+    opts.min_steps_per_part = 1;
     engine_ = std::make_unique<promql::Engine>(opts);
     server_ = std::make_unique<HttpServer>(HttpServerOptions{});
     QueryApiDeps deps;

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
+#include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "promql/evaluator.h"
 #include "promql/parser/parser.h"
 #include "promql/preprocess.h"
@@ -10,10 +13,7 @@
 #include "util/strings.h"
 
 namespace strata::promql {
-namespace {
-
-using internal::EvalContext;
-using internal::Evaluator;
+namespace internal {
 
 // Selects the series of every vector selector, with the time range each one reads
 // (Prometheus findMinMaxTime + populateSeries). Returns the overall [mint, maxt], or [0, 0]
@@ -27,6 +27,14 @@ struct Selection {
   int64_t mint = std::numeric_limits<int64_t>::max();
   int64_t maxt = std::numeric_limits<int64_t>::min();
 };
+
+}  // namespace internal
+
+namespace {
+
+using internal::EvalContext;
+using internal::Evaluator;
+using internal::Selection;
 
 Selection PlanSelection(const parser::Expr& root, int64_t start, int64_t end, int64_t lookback) {
   Selection sel;
@@ -48,6 +56,24 @@ Selection PlanSelection(const parser::Expr& root, int64_t start, int64_t end, in
   });
   if (sel.entries.empty()) sel.mint = sel.maxt = 0;
   return sel;
+}
+
+// Whether `e` has an @ modifier. Such a query is not split: a function of a range fixed by @
+// carries state from step to step in Prometheus (predict_linear(x[2m] @ t, 0) returns points at
+// the first steps only), which a part starting afresh would not reproduce.
+bool HasAtModifier(const parser::Expr& e) {
+  bool found = false;
+  parser::Inspect(e, [&found](const parser::Expr& n, const std::vector<const parser::Expr*>&) {
+    if (n.Is<parser::VectorSelector>()) {
+      const auto& vs = n.As<parser::VectorSelector>();
+      found |= vs.timestamp_ms.has_value() || vs.start_or_end != parser::StartOrEnd::kNone;
+    } else if (n.Is<parser::SubqueryExpr>()) {
+      const auto& sq = n.As<parser::SubqueryExpr>();
+      found |= sq.timestamp_ms.has_value() || sq.start_or_end != parser::StartOrEnd::kNone;
+    }
+    return !found;
+  });
+  return found;
 }
 
 // The string an instant query of string type returns (possibly parenthesized or wrapped).
@@ -98,6 +124,105 @@ Query::Query(const Engine* engine, Queryable q, std::string qs, parser::ExprPtr 
 
 Query::~Query() = default;
 
+absl::StatusOr<Selection> Query::Select(const parser::Expr& expr, int64_t start, int64_t end,
+                                       std::unique_ptr<storage::Querier>* querier,
+                                       EvalContext* ctx) const {
+  Selection sel = PlanSelection(expr, start, end, engine_->options().lookback_delta_ms);
+  if (sel.entries.empty()) return sel;
+  *querier = queryable_(sel.mint, sel.maxt);
+  if (*querier == nullptr) return absl::UnavailableError("storage unavailable");
+  for (const Selection::Entry& e : sel.entries) {
+    storage::SelectHints hints{e.range.start, e.range.end};
+    internal::SelectedSeries& s = ctx->selected[e.vs];
+    s.set = (*querier)->Select(false, hints, e.vs->matchers);
+    s.bounds = internal::Bounds{e.range.start, e.range.end};
+  }
+  return sel;
+}
+
+absl::StatusOr<Matrix> Query::Evaluate(parser::Expr& expr, int64_t start, int64_t end,
+                                       int64_t deadline) const {
+  // Declared before the context: the series sets the context holds must be destroyed before
+  // the querier they read from.
+  std::unique_ptr<storage::Querier> querier;
+  EvalContext ctx(engine_->options(), &cancelled_, deadline);
+  RETURN_IF_ERROR(Select(expr, start, end, &querier, &ctx).status());
+  // Offsets for the @ modifier are relative to the start, where evaluation begins.
+  internal::SetOffsetForAtModifier(start, expr);
+  const bool instant = interval_ms_ == 0;
+  Evaluator ev(&ctx, start, end, instant ? 1 : interval_ms_);
+  ASSIGN_OR_RETURN(Matrix m, ev.Eval(expr));
+  if (!instant) RETURN_IF_ERROR(ctx.CheckDone("expression evaluation"));
+  return m;
+}
+
+absl::StatusOr<Matrix> Query::EvaluateSplit(int parts, int64_t deadline) const {
+  // The series are selected once, for the whole range, on this thread (a querier is used by one
+  // thread); the parts read them through iterators of their own.
+  std::unique_ptr<storage::Querier> querier;
+  EvalContext whole(engine_->options(), &cancelled_, deadline);
+  ASSIGN_OR_RETURN(Selection sel, Select(*expr_, start_ms_, end_ms_, &querier, &whole));
+  std::vector<const internal::SelectedSeries*> selected;
+  for (const Selection::Entry& e : sel.entries) {
+    ASSIGN_OR_RETURN(const internal::SelectedSeries* s, whole.Expand(*e.vs));
+    selected.push_back(s);
+  }
+  EngineOptions part_opts = engine_->options();
+  part_opts.max_samples = (part_opts.max_samples + parts - 1) / parts;
+  const int64_t steps = (end_ms_ - start_ms_) / interval_ms_ + 1;
+  std::vector<absl::StatusOr<Matrix>> results(parts, absl::UnknownError("not evaluated"));
+  auto run = [&](int k) {
+    const int64_t start = start_ms_ + steps * k / parts * interval_ms_;
+    const int64_t end = start_ms_ + (steps * (k + 1) / parts - 1) * interval_ms_;
+    // An expression of its own: evaluation sets offsets in it. Preprocessed for the whole
+    // query, as the original.
+    absl::StatusOr<parser::ExprPtr> expr = parser::ParseExpr(qs_);
+    if (!expr.ok()) {
+      results[k] = expr.status();
+      return;
+    }
+    internal::PreprocessExpr(&*expr, start_ms_, end_ms_);
+    EvalContext ctx(part_opts, &cancelled_, deadline);
+    // The same selectors in the same order; each reads the part's own time range.
+    Selection part = PlanSelection(**expr, start, end, part_opts.lookback_delta_ms);
+    for (size_t i = 0; i < part.entries.size(); i++) {
+      internal::SelectedSeries& s = ctx.selected[part.entries[i].vs];
+      s.expanded = true;
+      s.series = selected[i]->series;
+      s.bounds = internal::Bounds{part.entries[i].range.start, part.entries[i].range.end};
+    }
+    internal::SetOffsetForAtModifier(start, **expr);
+    Evaluator ev(&ctx, start, end, interval_ms_);
+    results[k] = ev.Eval(**expr);
+    if (results[k].ok()) {
+      if (absl::Status done = ctx.CheckDone("expression evaluation"); !done.ok()) results[k] = done;
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (int k = 1; k < parts; k++) threads.emplace_back(run, k);
+    run(0);
+  }
+  Matrix all;
+  for (absl::StatusOr<Matrix>& r : results) {
+    if (!r.ok()) return r.status();
+    for (Series& s : *r) all.push_back(std::move(s));
+  }
+  // A series of several parts: its points in part order, which is time order.
+  std::stable_sort(all.begin(), all.end(), [](const Series& a, const Series& b) {
+    return labels::Compare(a.metric, b.metric) < 0;
+  });
+  Matrix out;
+  for (Series& s : all) {
+    if (!out.empty() && labels::Compare(out.back().metric, s.metric) == 0) {
+      out.back().points.insert(out.back().points.end(), s.points.begin(), s.points.end());
+    } else {
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<Result> Query::Exec() {
   if (executed_) return absl::FailedPreconditionError("query already executed");
   executed_ = true;
@@ -105,41 +230,45 @@ absl::StatusOr<Result> Query::Exec() {
   const Clock* clock = opts.clock != nullptr ? opts.clock : RealClock::Default();
   int64_t deadline =
       opts.timeout_ms > 0 ? clock->NowMs() + opts.timeout_ms : std::numeric_limits<int64_t>::max();
-  // Declared before the context: the series sets the context holds must be destroyed before
-  // the querier they read from.
-  std::unique_ptr<storage::Querier> querier;
-  EvalContext ctx(opts, &cancelled_, deadline);
-  RETURN_IF_ERROR(ctx.CheckDone("query execution"));
+  RETURN_IF_ERROR(EvalContext(opts, &cancelled_, deadline).CheckDone("query execution"));
+  engine_->busy_threads_.fetch_add(1);  // this thread: always runs, always counts
+  absl::Cleanup release = [this] { engine_->ReleaseThreads(1); };
   if (const std::string* s = TopLevelString(*expr_)) {
     return Result{String{start_ms_, *s}, {}};
   }
-
-  Selection sel = PlanSelection(*expr_, start_ms_, end_ms_, opts.lookback_delta_ms);
-  if (!sel.entries.empty()) {
-    querier = queryable_(sel.mint, sel.maxt);
-    if (querier == nullptr) return absl::UnavailableError("storage unavailable");
-    for (const Selection::Entry& e : sel.entries) {
-      storage::SelectHints hints{e.range.start, e.range.end};
-      internal::SelectedSeries& s = ctx.selected[e.vs];
-      s.set = querier->Select(false, hints, e.vs->matchers);
-      s.bounds = internal::Bounds{e.range.start, e.range.end};
-    }
-  }
-  // Offsets for the @ modifier are relative to the start, where evaluation begins.
-  internal::SetOffsetForAtModifier(start_ms_, *expr_);
-
-  bool instant = interval_ms_ == 0;
-  Evaluator ev(&ctx, start_ms_, end_ms_, instant ? 1 : interval_ms_);
-  ASSIGN_OR_RETURN(Matrix m, ev.Eval(*expr_));
-  if (instant) {
+  if (interval_ms_ == 0) {
+    ASSIGN_OR_RETURN(Matrix m, Evaluate(*expr_, start_ms_, end_ms_, deadline));
     ASSIGN_OR_RETURN(Value v, InstantResult(*expr_, std::move(m), start_ms_));
     return Result{std::move(v), {}};
   }
-  RETURN_IF_ERROR(ctx.CheckDone("expression evaluation"));
+  const int64_t steps = (end_ms_ - start_ms_) / interval_ms_ + 1;
+  const int wanted = HasAtModifier(*expr_)
+                         ? 1
+                         : static_cast<int>(std::min<int64_t>(
+                               opts.range_query_parts,
+                               steps / std::max<int64_t>(1, opts.min_steps_per_part)));
+  const int extra = wanted > 1 ? engine_->AcquireThreads(wanted - 1) : 0;
+  if (extra > 0) {
+    absl::StatusOr<Matrix> m = EvaluateSplit(1 + extra, deadline);
+    engine_->ReleaseThreads(extra);
+    if (m.ok()) return Result{*std::move(m), {}};
+    if (absl::IsCancelled(m.status()) || absl::IsDeadlineExceeded(m.status())) return m.status();
+    // Evaluated whole, the query fails (or not) as in Prometheus.
+  }
+  ASSIGN_OR_RETURN(Matrix m, Evaluate(*expr_, start_ms_, end_ms_, deadline));
   std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) {
     return labels::Compare(a.metric, b.metric) < 0;
   });
   return Result{std::move(m), {}};
+}
+
+int Engine::AcquireThreads(int wanted) const {
+  int busy = busy_threads_.load();
+  while (true) {
+    const int granted = std::clamp(opts_.range_query_parts - busy, 0, wanted);
+    if (granted == 0) return 0;
+    if (busy_threads_.compare_exchange_weak(busy, busy + granted)) return granted;
+  }
 }
 
 Engine::Engine(EngineOptions opts) : opts_(opts) {

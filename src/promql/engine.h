@@ -45,10 +45,15 @@
 #include "util/clock.h"
 
 namespace strata::promql {
+namespace internal {
+class EvalContext;
+struct Selection;
+}  // namespace internal
 
 // Opens a querier over [mint_ms, maxt_ms] (closed). nullptr means the data is unavailable
 // (the query fails with Unavailable). The querier is used by the query's thread only and is
-// destroyed before Exec returns.
+// destroyed before Exec returns; a split range query (EngineOptions::range_query_parts) reads
+// the series it selected from several threads (storage::Series::Iterator).
 using Queryable =
     std::function<std::unique_ptr<storage::Querier>(int64_t mint_ms, int64_t maxt_ms)>;
 
@@ -65,6 +70,17 @@ struct EngineOptions {
   int64_t default_subquery_step_ms = 60 * 1000;
   // Measures the timeout. Not owned; must outlive the engine. nullptr: the real clock.
   const Clock* clock = nullptr;
+  // A range query of many steps is split into up to this many consecutive runs of steps, each
+  // evaluated on a thread of its own with a querier of its own (Cortex's query-frontend splits
+  // by day; this is the same, finer). PromQL evaluates every step on its own, so the result is
+  // the parts' series joined. Each part may hold max_samples / parts samples; if any part
+  // fails (other than by cancellation or timeout), the query is evaluated again unsplit, which
+  // decides the error exactly as Prometheus would. Queries with an @ modifier are not split.
+  // The number is also a budget of threads for all the engine's queries: a query takes extra
+  // threads only while fewer than this many evaluate queries, so under load queries run whole
+  // (splitting costs some CPU: every part opens its own iterators). 1: never split.
+  int range_query_parts = 1;
+  int64_t min_steps_per_part = 64;  // fewer steps are not worth a thread
 };
 
 struct Result {
@@ -95,6 +111,17 @@ class Query {
   Query(const class Engine* engine, Queryable q, std::string qs, parser::ExprPtr expr,
         int64_t start_ms, int64_t end_ms, int64_t interval_ms);
 
+  // Opens *querier and selects the series of every vector selector of `expr` into ctx, each for
+  // the time range evaluating [start, end] reads; returns those selectors and ranges.
+  absl::StatusOr<internal::Selection> Select(const parser::Expr& expr, int64_t start, int64_t end,
+                                             std::unique_ptr<storage::Querier>* querier,
+                                             internal::EvalContext* ctx) const;
+  // Evaluates `expr` (preprocessed) at the steps from start to end.
+  absl::StatusOr<Matrix> Evaluate(parser::Expr& expr, int64_t start, int64_t end,
+                                  int64_t deadline) const;
+  // The range query as `parts` runs of steps on as many threads (EngineOptions), joined.
+  absl::StatusOr<Matrix> EvaluateSplit(int parts, int64_t deadline) const;
+
   const class Engine* engine_;
   Queryable queryable_;
   std::string qs_;
@@ -122,9 +149,18 @@ class Engine {
                                                        int64_t step_ms) const;
 
   const EngineOptions& options() const { return opts_; }
+  // Threads evaluating this engine's queries now (each query's own, and split queries' parts).
+  int busy_threads() const { return busy_threads_.load(); }
 
  private:
+  friend class Query;
+  // Grants a split query up to `wanted` more threads, within range_query_parts counting every
+  // running query's own; ReleaseThreads gives them back.
+  int AcquireThreads(int wanted) const;
+  void ReleaseThreads(int n) const { busy_threads_.fetch_sub(n); }
+
   EngineOptions opts_;
+  mutable std::atomic<int> busy_threads_{0};  // evaluating queries now, parts included
 };
 
 }  // namespace strata::promql

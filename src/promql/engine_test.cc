@@ -289,6 +289,91 @@ TEST_F(EngineTest, MaxSamplesAsPrometheus) {
   }
 }
 
+// Split range queries (EngineOptions::range_query_parts) give the unsplit results bit for bit,
+// whatever the parts' boundaries cut: windows, subqueries, @, offsets, series that come and go.
+TEST_F(EngineTest, SplitRangeQueriesMatchUnsplit) {
+  EngineOptions split_opts;
+  split_opts.range_query_parts = 3;
+  split_opts.min_steps_per_part = 1;
+  const Engine split(split_opts);
+  const char* queries[] = {
+      "x", "sum(x)", "rate(x[35s])", "sum by (i) (rate(x[1m]))", "x offset 30s", "x @ start()",
+      "x @ end()", "x @ 500", "max_over_time(x[1m:20s])", "rate(x[1m:7s] offset 13s)",
+      "x > 50", "x{i=\"1\"} + on() group_left x{i=\"2\"}", "topk(1, x)", "timestamp(x)",
+      "absent(y)", "changes(x[2m])", "time()", "x - x offset 1m", "count_over_time(x[25s])",
+      "label_replace(x, \"j\", \"$1\", \"i\", \"(.*)\")", "scalar(x{i=\"1\"}) * x",
+      "quantile_over_time(0.5, x[1m])", "sort_desc(x)", "vector(time()) > 500",
+  };
+  const int64_t grids[][3] = {{0, 1000000, 10000}, {3000, 997000, 7000}, {0, 200000, 1000}};
+  for (const char* q : queries) {
+    for (const auto& g : grids) {
+      SCOPED_TRACE(testing::Message() << q << " from " << g[0] << " to " << g[1] << " step " << g[2]);
+      absl::StatusOr<Result> want = Range(q, g[0], g[1], g[2]);
+      absl::StatusOr<Result> got = Range(q, g[0], g[1], g[2], split);
+      ASSERT_TRUE(want.ok()) << want.status();
+      ASSERT_TRUE(got.ok()) << got.status();
+      const Matrix& w = std::get<Matrix>(want->value);
+      const Matrix& m = std::get<Matrix>(got->value);
+      ASSERT_EQ(m.size(), w.size());
+      for (size_t i = 0; i < w.size(); i++) {
+        EXPECT_EQ(m[i].metric, w[i].metric);
+        ASSERT_EQ(m[i].points.size(), w[i].points.size()) << w[i].metric.ToString();
+        for (size_t j = 0; j < w[i].points.size(); j++) {
+          EXPECT_EQ(m[i].points[j].t, w[i].points[j].t);
+          EXPECT_EQ(std::bit_cast<uint64_t>(m[i].points[j].v),
+                    std::bit_cast<uint64_t>(w[i].points[j].v));
+        }
+      }
+    }
+  }
+}
+
+// A part that fails makes the query run unsplit: limits and errors are Prometheus's.
+TEST_F(EngineTest, SplitRangeQueriesFailAsUnsplit) {
+  for (int64_t max : {int64_t{46}, int64_t{47}}) {  // sum(x)'s limit, MaxSamplesAsPrometheus
+    EngineOptions opts;
+    opts.max_samples = max;
+    opts.range_query_parts = 4;
+    opts.min_steps_per_part = 1;
+    absl::StatusOr<Result> r = Range("sum(x)", 0, 100000, 10000, Engine(opts));
+    EXPECT_EQ(r.ok(), max == 47) << r.status();
+  }
+  EngineOptions opts;
+  opts.range_query_parts = 4;
+  opts.min_steps_per_part = 1;
+  absl::StatusOr<Result> r =
+      Range("label_replace(x, \"i\", \"same\", \"i\", \".*\")", 0, 100000, 10000, Engine(opts));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(r.status().message(), "vector cannot contain metrics with the same labelset");
+}
+
+// Splitting takes only threads no other query uses: with a budget of 2, a query split in two
+// leaves none, and a query started meanwhile (here from inside the first one's storage) runs
+// whole.
+TEST_F(EngineTest, SplitRangeQueriesShareABudgetOfThreads) {
+  EngineOptions opts;
+  opts.range_query_parts = 2;
+  opts.min_steps_per_part = 1;
+  const Engine engine(opts);
+  int inner_busy = -1, outer_busy = -1;
+  Queryable inner = [&](int64_t mint, int64_t maxt) {
+    inner_busy = engine.busy_threads();
+    return storage_.Querier(mint, maxt);
+  };
+  Queryable outer = [&](int64_t mint, int64_t maxt) {
+    outer_busy = engine.busy_threads();
+    auto q = engine.NewRangeQuery(inner, "sum(x)", 0, 100000, 10000);
+    EXPECT_TRUE(q.ok() && (*q)->Exec().ok());
+    return storage_.Querier(mint, maxt);
+  };
+  auto q = engine.NewRangeQuery(outer, "sum(x)", 0, 100000, 10000);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE((*q)->Exec().ok());
+  EXPECT_EQ(outer_busy, 2);  // its own thread and its second part's
+  EXPECT_EQ(inner_busy, 3);  // its own only: not split
+  EXPECT_EQ(engine.busy_threads(), 0);
+}
+
 // A querier whose series sets fail.
 class FailingQuerier : public storage::Querier {
  public:

@@ -33,6 +33,20 @@ TEST_P(ScriptTest, Passes) {
   for (const std::string& f : r->failures) ADD_FAILURE() << GetParam() << ": " << f;
 }
 
+// The same scripts with every range query split into parts on their own threads
+// (EngineOptions::range_query_parts), even the shortest.
+TEST_P(ScriptTest, PassesWithSplitRangeQueries) {
+  std::ifstream in(GetParam());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EngineOptions opts = TestEngineOptions();
+  opts.range_query_parts = 3;
+  opts.min_steps_per_part = 1;
+  absl::StatusOr<ScriptResult> r = RunTestScript(ss.str(), opts);
+  ASSERT_TRUE(r.ok()) << r.status();
+  for (const std::string& f : r->failures) ADD_FAILURE() << GetParam() << ": " << f;
+}
+
 // The runner itself must catch wrong expectations.
 std::vector<std::string> Failures(const std::string& script) {
   absl::StatusOr<ScriptResult> r = RunTestScript(script);

@@ -66,6 +66,9 @@ struct QuerierConfig {
   int64_t lookback_delta_ms = 5 * kMinuteMs;  // lookback_delta
   int64_t max_samples = 50000000;             // max_samples: per query, in memory at once
   int64_t timeout_ms = 2 * kMinuteMs;         // timeout
+  // range_query_parts: a range query of many steps is evaluated in up to this many parts on
+  // their own threads (promql::EngineOptions); 0 = one per core, 1 = never split.
+  int64_t range_query_parts = 0;
   bool operator==(const QuerierConfig&) const = default;
 };
 

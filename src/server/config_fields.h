@@ -231,6 +231,10 @@ void VisitOtherFields(C& c, V&& v) {
     c.querier.max_samples);
   v(FieldInfo{"querier", "timeout", "querier.timeout", Kind::kDuration, "Time limit of a query."},
     c.querier.timeout_ms);
+  v(FieldInfo{"querier", "range_query_parts", "querier.range-query-parts", Kind::kInt,
+              "Range queries of 128 steps or more are split into up to this many runs of steps, "
+              "evaluated in parallel (0: one per core; 1: never split)."},
+    c.querier.range_query_parts);
 }
 
 // Every field of Config except `overrides` (which is a map, handled by the YAML code), with the

@@ -58,6 +58,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(c.querier.lookback_delta_ms, 5 * kM);
   EXPECT_EQ(c.querier.max_samples, 50000000);
   EXPECT_EQ(c.querier.timeout_ms, 2 * kM);
+  EXPECT_EQ(c.querier.range_query_parts, 0);
   EXPECT_EQ(c.blocks_storage.backend, "filesystem");
   EXPECT_EQ(c.blocks_storage.filesystem.dir, "./data/blocks");
   const TsdbConfig& t = c.blocks_storage.tsdb;
@@ -113,6 +114,7 @@ querier:
   lookback_delta: 10m
   max_samples: 1000
   timeout: 30s
+  range_query_parts: 4
 blocks_storage:
   backend: filesystem
   filesystem:
@@ -169,6 +171,7 @@ TEST(ConfigTest, YamlEveryKey) {
   EXPECT_EQ(c->querier.lookback_delta_ms, 10 * kM);
   EXPECT_EQ(c->querier.max_samples, 1000);
   EXPECT_EQ(c->querier.timeout_ms, 30 * kS);
+  EXPECT_EQ(c->querier.range_query_parts, 4);
   EXPECT_EQ(c->blocks_storage.backend, "filesystem");
   EXPECT_EQ(c->blocks_storage.filesystem.dir, "/var/blocks");
   const TsdbConfig& t = c->blocks_storage.tsdb;
@@ -488,6 +491,8 @@ TEST(ConfigTest, InvalidCombinations) {
        "ingester.active_series_metrics_update_period (-ingester.active-series-metrics-update-"
        "period): must be positive while active series metrics are enabled, got 0s"},
       {"querier: {timeout: 0}", "querier.timeout (-querier.timeout): must be positive, got 0s"},
+      {"querier: {range_query_parts: -1}",
+       "querier.range_query_parts (-querier.range-query-parts): must be between 0 and 1024, got -1"},
       {"limits: {max_series_per_user: -1}",
        "limits.max_series_per_user (-ingester.max-series-per-user): must not be negative, got -1"},
       {"limits: {ingestion_rate: -0.5}",

@@ -120,6 +120,10 @@ absl::Status ValidateIngesterAndQuerier(const Config& c) {
   if (q.timeout_ms <= 0) {
     return Bad("querier.timeout", "must be positive", Kind::kDuration, q.timeout_ms);
   }
+  if (q.range_query_parts < 0 || q.range_query_parts > 1024) {
+    return Bad("querier.range_query_parts", "must be between 0 and 1024", Kind::kInt,
+               q.range_query_parts);
+  }
   return absl::OkStatus();
 }
 

@@ -1,7 +1,9 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "api/query_api.h"
 #include "api/status_http.h"
@@ -98,6 +100,10 @@ absl::StatusOr<int> Server::Start() {
   eo.lookback_delta_ms = cfg_.querier.lookback_delta_ms;
   eo.max_samples = cfg_.querier.max_samples;
   eo.timeout_ms = cfg_.querier.timeout_ms;
+  eo.range_query_parts = static_cast<int>(cfg_.querier.range_query_parts);
+  if (eo.range_query_parts == 0) {
+    eo.range_query_parts = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
   engine_ = std::make_unique<promql::Engine>(eo);
   api::QueryApiDeps qd;
   qd.ingester = ingester_.get();

@@ -39,7 +39,9 @@ class SeriesIterator {
 };
 
 // A series: its labels and a way to iterate its samples. Iterator() may be called more than once;
-// each call starts from the beginning.
+// each call starts from the beginning. While the querier that selected it is open, Iterator() may
+// be called from several threads at once and each iterator used on any one thread (the PromQL
+// engine's split range queries): implementations read only data that querier keeps alive.
 class Series {
  public:
   virtual ~Series() = default;
