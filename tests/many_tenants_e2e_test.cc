@@ -19,13 +19,15 @@ namespace strata::e2e {
 namespace {
 
 constexpr int kTenants = 1000;
-constexpr int kSeriesPerTenant = 10;
+// Enough that the tenants cost clearly more than kMaxResidueBytes at the peak, or the test could
+// pass with nothing given back (10 series were enough while a tenant's head cost 16 KiB empty).
+constexpr int kSeriesPerTenant = 60;
 constexpr int kBusySeries = 10;
 constexpr int kPushThreads = 2;
 constexpr double kMiB = 1024.0 * 1024.0;
 // What 1,000 closed tenants may leave resident over the baseline. Measured on glibc (with the
-// ingester's malloc_trim after idle close and forced compaction): baseline 7.5 MiB, peak 40 MiB,
-// settled 19-26 MiB. The remainder is glibc's, not the tenants': each malloc arena (up to 8 per
+// ingester's malloc_trim after idle close and forced compaction): baseline 7.5 MiB, peak 38-39
+// MiB, settled 24-25 MiB. The remainder is glibc's, not the tenants': each malloc arena (up to 8 per
 // core, one per thread that allocated concurrently) keeps ~1.4 MiB resident around ~60 KiB in
 // use; malloc_stats() counts ~1 MiB in use in all. Without the trim it settles at ~54 MiB; with
 // Debian abseil's Mutex deadlock detection on, the peak is 126 MiB and 117 MiB stay. 24 MiB
