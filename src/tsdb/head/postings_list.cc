@@ -5,27 +5,15 @@
 #include <new>
 
 #include "util/check.h"
+#include "util/coding.h"
 #include "util/malloc_size.h"
 
 namespace strata::tsdb::head {
 namespace {
 
-size_t VarintLength(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    n++;
-  }
-  return n;
-}
-
+// Writes `v` at p (util/coding's encoding); returns the byte after it.
 uint8_t* WriteVarint(uint8_t* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<uint8_t>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<uint8_t>(v);
-  return p;
+  return p + EncodeUvarint(v, reinterpret_cast<char*>(p));
 }
 
 }  // namespace
@@ -72,9 +60,9 @@ PostingsList::Block* PostingsList::Reserve(size_t extra) {
 void PostingsList::AppendDelta(uint64_t ref) {
   const uint64_t last = empty() ? 0 : block()->last;
   const uint64_t delta = ref - last;
-  Block* b = Reserve(VarintLength(delta));
-  WriteVarint(Bytes(b) + b->used, delta);
-  b->used += static_cast<uint32_t>(VarintLength(delta));
+  Block* b = Reserve(UvarintSize(delta));
+  uint8_t* end = WriteVarint(Bytes(b) + b->used, delta);
+  b->used = static_cast<uint32_t>(end - Bytes(b));
   b->last = ref;
 }
 
@@ -119,7 +107,7 @@ void PostingsList::InsertBefore(uint64_t ref) {
     if (start > 0 && prev == ref) return;
     if (start == 0 || prev < ref) {
       const size_t old_len = end - start;
-      const size_t new_len = VarintLength(ref - prev) + VarintLength(cur - ref);
+      const size_t new_len = UvarintSize(ref - prev) + UvarintSize(cur - ref);
       b = Reserve(new_len - old_len);
       bytes = Bytes(b);
       std::memmove(bytes + start + new_len, bytes + end, b->used - end);
@@ -156,7 +144,7 @@ void PostingsList::Assign(const std::vector<uint64_t>& refs) {
   size_t bytes = 0;
   uint64_t prev = 0;
   for (uint64_t r : refs) {
-    bytes += VarintLength(r - prev);
+    bytes += UvarintSize(r - prev);
     prev = r;
   }
   Reserve(bytes);

@@ -71,7 +71,8 @@ class PostingsList {
 };
 
 namespace postings_internal {
-// Decodes one varint at p; returns the byte after it.
+// Decodes one varint at p; returns the byte after it. The bytes are the list's own, so unlike
+// util/coding's DecodeUvarint this checks no bounds and is inlined into ForEach's loop.
 inline const uint8_t* ReadVarint(const uint8_t* p, uint64_t* v) {
   uint64_t x = 0;
   int shift = 0;
