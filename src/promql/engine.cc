@@ -58,6 +58,11 @@ Selection PlanSelection(const parser::Expr& root, int64_t start, int64_t end, in
   return sel;
 }
 
+// Range query results are sorted by labels.
+bool LabelsLess(const Series& a, const Series& b) {
+  return labels::Compare(a.metric, b.metric) < 0;
+}
+
 // Whether `e` has an @ modifier. Such a query is not split: a function of a range fixed by @
 // carries state from step to step in Prometheus (predict_linear(x[2m] @ t, 0) returns points at
 // the first steps only), which a part starting afresh would not reproduce.
@@ -209,9 +214,7 @@ absl::StatusOr<Matrix> Query::EvaluateSplit(int parts, int64_t deadline) const {
     for (Series& s : *r) all.push_back(std::move(s));
   }
   // A series of several parts: its points in part order, which is time order.
-  std::stable_sort(all.begin(), all.end(), [](const Series& a, const Series& b) {
-    return labels::Compare(a.metric, b.metric) < 0;
-  });
+  std::stable_sort(all.begin(), all.end(), LabelsLess);
   Matrix out;
   for (Series& s : all) {
     if (!out.empty() && labels::Compare(out.back().metric, s.metric) == 0) {
@@ -256,9 +259,7 @@ absl::StatusOr<Result> Query::Exec() {
     // Evaluated whole, the query fails (or not) as in Prometheus.
   }
   ASSIGN_OR_RETURN(Matrix m, Evaluate(*expr_, start_ms_, end_ms_, deadline));
-  std::sort(m.begin(), m.end(), [](const Series& a, const Series& b) {
-    return labels::Compare(a.metric, b.metric) < 0;
-  });
+  std::sort(m.begin(), m.end(), LabelsLess);
   return Result{std::move(m), {}};
 }
 
