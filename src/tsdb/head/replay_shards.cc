@@ -61,18 +61,11 @@ ReplaySlot ReplayShards::AddSeries(uint64_t ref, labels::Labels lset) {
   return slot;
 }
 
-void ReplayShards::AddLoadedChunk(ReplaySlot slot, const MmappedChunk& c) {
+void ReplayShards::AddChunk(ReplaySlot slot, ReplayOp::Kind kind, const MmappedChunk& c) {
   Batch& b = shards_[slot.shard]->filling;
   const int64_t chunk_index = static_cast<int64_t>(b.chunks.size());
   b.chunks.push_back(c);
-  AddSample(slot, ReplayOp::Kind::kLoadedChunk, chunk_index, 0);
-}
-
-void ReplayShards::AddMarker(ReplaySlot slot, const MmappedChunk& c) {
-  Batch& b = shards_[slot.shard]->filling;
-  const int64_t chunk_index = static_cast<int64_t>(b.chunks.size());
-  b.chunks.push_back(c);
-  AddSample(slot, ReplayOp::Kind::kMarker, chunk_index, 0);
+  AddSample(slot, kind, chunk_index, 0);
 }
 
 void ReplayShards::Full(uint32_t shard) {

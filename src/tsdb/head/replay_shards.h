@@ -93,7 +93,9 @@ class ReplayShards {
   // after this. Returns the slot for the record's ref.
   ReplaySlot AddSeries(uint64_t ref, labels::Labels lset);
   // An in-order chunk of the series of `slot` found in chunks_head/ (in time order).
-  void AddLoadedChunk(ReplaySlot slot, const MmappedChunk& c);
+  void AddLoadedChunk(ReplaySlot slot, const MmappedChunk& c) {
+    AddChunk(slot, ReplayOp::Kind::kLoadedChunk, c);
+  }
   // Queues a sample (kInOrder or kOOO) of the series in `slot`.
   void AddSample(ReplaySlot slot, ReplayOp::Kind kind, int64_t t, double v) {
     Shard& sh = *shards_[slot.shard];
@@ -101,7 +103,9 @@ class ReplayShards {
     if (sh.filling.ops.size() >= sh.batch_limit) Full(slot.shard);
   }
   // Queues an OOO m-map marker: the series' OOO head samples so far are in chunk `c`.
-  void AddMarker(ReplaySlot slot, const MmappedChunk& c);
+  void AddMarker(ReplaySlot slot, const MmappedChunk& c) {
+    AddChunk(slot, ReplayOp::Kind::kMarker, c);
+  }
   // Applies everything added, stops the workers and returns the counts. Idempotent.
   ReplayApplyCounts Finish();
   // After Finish: the series the sink created (not those found again), in no particular order.
@@ -121,6 +125,9 @@ class ReplayShards {
     bool empty() const { return new_series.empty() && ops.empty(); }
     void clear();
   };
+
+  // Queues an operation of `kind` naming chunk `c`, kept in the batch beside its operations.
+  void AddChunk(ReplaySlot slot, ReplayOp::Kind kind, const MmappedChunk& c);
 
   // A shard's series table and scratch space. Used by one thread at a time: the replaying thread
   // until the workers start, the shard's worker after (the thread start orders the two).
